@@ -1,0 +1,49 @@
+"""regnotice: a regulatory notice as structured, traceable, checkable rules.
+
+>>> import regnotice
+>>> notice = regnotice.load()
+>>> notice.clause("IX") == notice.clause(9) == notice.clause("（九）")
+True
+"""
+
+from __future__ import annotations
+
+from .errors import InvalidReference, NoticeNotFound, NoticeSyntaxError, RegnoticeError, UnknownClause
+
+__all__ = [
+    "load",
+    "parse",
+    "parse_all",
+    "RegnoticeError",
+    "NoticeSyntaxError",
+    "NoticeNotFound",
+    "UnknownClause",
+    "InvalidReference",
+    "__version__",
+]
+
+__version__ = "0.1.0"
+
+
+def parse(text: str, source: str | None = None):
+    """Parse a notice, or a whole scraped page that contains one, into a ``Notice``."""
+    from .parse import parse as _parse
+
+    return _parse(text, source)
+
+
+def parse_all(text: str, source: str | None = None):
+    """Every distinct notice in a page, in order."""
+    from .parse import parse_all as _parse_all
+
+    return _parse_all(text, source)
+
+
+def load():
+    """The bundled notice, Yinfa [2026] No. 42, parsed from its bundled seed page.
+
+    Works offline from any directory after ``pip install``; parsed once per process.
+    """
+    from .bundled import bundled_notice
+
+    return bundled_notice()

@@ -1,0 +1,20 @@
+"""The bundled notice (Yinfa [2026] No. 42), parsed once per process from its seed page."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .models import Notice
+from .parse import parse
+from .resources import BUNDLED_SEED, data_path
+
+__all__ = ["bundled_notice", "bundled_text"]
+
+
+def bundled_text() -> str:
+    return data_path(BUNDLED_SEED).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def bundled_notice() -> Notice:
+    return parse(bundled_text(), source=BUNDLED_SEED.rsplit("/", 1)[-1])

@@ -1,0 +1,108 @@
+"""The one exception root of regnotice, and its tree.
+
+Every error regnotice raises on purpose derives from :class:`RegnoticeError`, so a
+caller (and the CLI) can catch that one class::
+
+    RegnoticeError
+    ├── NoticeSyntaxError      text that is not a well-formed notice (line, column, caret)
+    ├── NoticeNotFound         a page in which no notice could be located
+    ├── UnknownClause          a clause reference that names no clause (lists the valid range)
+    └── InvalidReference       a clause reference that is not a numbering at all ("(X", "abc")
+
+The CLI maps them to exit codes: ``UnknownClause`` and ``InvalidReference`` are usage
+errors (exit 2); the others are bad input (exit 1).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "RegnoticeError",
+    "NoticeSyntaxError",
+    "NoticeNotFound",
+    "UnknownClause",
+    "InvalidReference",
+]
+
+
+class RegnoticeError(Exception):
+    """Root of every error regnotice raises on purpose."""
+
+    exit_code = 1
+
+
+class NoticeSyntaxError(RegnoticeError):
+    """The text is not a well-formed notice.
+
+    Carries the 1-based ``line`` and ``column``, the ``source`` name (a file name or
+    ``"<text>"``), what was ``expected``, and a two-line ``context`` snippet: the
+    offending line and a caret under the column.
+
+    >>> err = NoticeSyntaxError("unexpected text", text="ab\\ncd", pos=4, expected=["a marker"])
+    >>> print(err)
+    <text>:2:2: unexpected text; expected a marker
+        cd
+         ^
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        text: str,
+        pos: int,
+        source: str | None = None,
+        expected: list[str] | tuple[str, ...] = (),
+    ) -> None:
+        pos = max(0, min(pos, len(text)))
+        self.message = message
+        self.source = source or "<text>"
+        self.pos = pos
+        self.line = text.count("\n", 0, pos) + 1
+        line_start = text.rfind("\n", 0, pos) + 1
+        self.column = pos - line_start + 1
+        line_end = text.find("\n", pos)
+        if line_end == -1:
+            line_end = len(text)
+        self.expected = tuple(expected)
+        self.context = _caret(text[line_start:line_end].rstrip("\r"), self.column)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        head = f"{self.source}:{self.line}:{self.column}: {self.message}"
+        if self.expected:
+            head += "; expected " + " or ".join(self.expected)
+        return f"{head}\n{self.context}"
+
+
+def _caret(line: str, column: int, width: int = 72) -> str:
+    """The line (cut to ``width`` characters around the column) and a caret under it."""
+    start = max(0, column - 1 - width // 2)
+    shown = line[start : start + width]
+    prefix = "..." if start else ""
+    caret_at = len(prefix) + (column - 1 - start)
+    return f"    {prefix}{shown}\n    {' ' * caret_at}^"
+
+
+class NoticeNotFound(RegnoticeError):
+    """No notice could be located in the text. The message names what was looked for."""
+
+
+class UnknownClause(RegnoticeError, LookupError):
+    """A well-formed clause reference that names no clause of the notice."""
+
+    exit_code = 2
+
+    def __init__(self, ref: object, valid: range | tuple[int, ...]) -> None:
+        self.ref = ref
+        self.valid = valid
+        if isinstance(valid, range) and len(valid):
+            shown = f"{valid.start}..{valid.stop - 1}"
+        else:
+            shown = ", ".join(map(str, valid)) or "none"
+        super().__init__(f"no clause {ref!r}; valid clauses are {shown}")
+
+
+class InvalidReference(RegnoticeError, ValueError):
+    """A clause reference that is no numbering regnotice knows."""
+
+    exit_code = 2

@@ -1,0 +1,167 @@
+"""Facts of a notice's unnumbered parts: its document number, title, issuers,
+addressee, the laws it rests on, the bodies consulted, the approving body, entry into
+force and what it repeals.
+
+These are read from the blocks the structure grammar already delimited (title,
+foreword, addressee, preamble, closing), one phrase pattern each. The sentence-pattern
+grammar of rule extraction supersedes the phrase patterns for numbered clauses.
+
+>>> parse_doc_number("Yin Fa [2026] No. 42")
+DocNumber(prefix='Yinfa', year=2026, seq=42)
+>>> parse_doc_number("银发〔2026〕42号") == parse_doc_number("Yinfa [2026] No. 42")
+True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from .models import Block, Citation, DocNumber, Span
+
+__all__ = ["parse_doc_number", "find_doc_numbers", "read_front_matter"]
+
+# Pinyin of the Chinese document-number prefixes (机关代字) regnotice knows.
+_CHINESE_PREFIX = {
+    "银发": "Yinfa",
+    "银办发": "Yinbanfa",
+    "国发": "Guofa",
+    "国办发": "Guobanfa",
+    "发改能源": "Fagai Nengyuan",
+    "发改运行": "Fagai Yunxing",
+    "证监发": "Zhengjianfa",
+    "汇发": "Huifa",
+    "工信部": "Gongxinbu",
+    "公通字": "Gongtongzi",
+}
+
+_EN_NUMBER = re.compile(
+    r"(?<![\w])(?P<prefix>(?:[A-Z][\w\-]*[ \u00a0]){0,3}[A-Z][\w\-]*)[ \u00a0]*"
+    r"[\[〔【(（][ \u00a0]*(?P<year>\d{4})[ \u00a0]*[\]〕】)）][ \u00a0]*No\.?[ \u00a0]*(?P<seq>\d{1,5})"
+)
+_ZH_NUMBER = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,6}?)[〔\[【(（](?P<year>\d{4})[〕\]】)）](?P<seq>\d{1,5})号")
+
+
+def _normalise_prefix(prefix: str) -> str:
+    """``Yin Fa`` and ``YinFa`` become ``Yinfa``; an agency abbreviation stays."""
+    prefix = _CHINESE_PREFIX.get(prefix, prefix)
+    words = prefix.split()
+    if len(words) > 1 and all(len(w) <= 4 and w[:1].isupper() and w[1:].islower() for w in words):
+        return "".join(words).capitalize()
+    if len(words) == 1 and words[0][1:].lower() != words[0][1:] and not words[0].isupper():
+        return words[0].capitalize()  # "YinFa" -> "Yinfa"
+    return prefix
+
+
+def find_doc_numbers(text: str, start: int = 0, end: int | None = None) -> list[tuple[DocNumber, Span]]:
+    """Every document number in ``text[start:end]``, with its span."""
+    end = len(text) if end is None else end
+    found = []
+    for pattern in (_EN_NUMBER, _ZH_NUMBER):
+        for m in pattern.finditer(text, start, end):
+            number = DocNumber(prefix=_normalise_prefix(m["prefix"]), year=int(m["year"]), seq=int(m["seq"]))
+            found.append((m.start(), number, Span(start=m.start(), end=m.end())))
+    return [(n, s) for _, n, s in sorted(found, key=lambda f: f[0])]
+
+
+def parse_doc_number(text: str) -> DocNumber:
+    """Normalise one document number, in English or Chinese form.
+
+    Raises ``ValueError`` when ``text`` holds none.
+    """
+    found = find_doc_numbers(text)
+    if not found:
+        raise ValueError(f"no document number in {text!r}; expected e.g. 'Yinfa [2026] No. 42' or '银发〔2026〕42号'")
+    return found[0][0]
+
+
+_ISSUED_BY = re.compile(r"\b(?:Notice|Circular|Opinions|Measures|Decision)\s+of\s+(?:the\s+)?(?P<issuers>.+?)\s+on\s+[A-Z]")
+_CONSULTED = re.compile(
+    r"\b(?:reaching\s+(?:a\s+)?consensus|consultation|consulting|agreement)\s+with\s+(?P<bodies>.+?)"
+    r"(?=,?\s+and\s+with\s+the\s+approval|,?\s+and\s+(?:upon|after)\b|[.;:]|,\s+(?:the\s+relevant|we|it\s+is)\b)"
+)
+_APPROVED = re.compile(r"\bwith\s+the\s+approval\s+of\s+(?:the\s+)?(?P<body>[A-Z][\w'’ ]+?)(?=[,.;:]|\s+and\b|$)")
+_EFFECTIVE = re.compile(
+    r"\b(?:enters?|come|comes|take|takes|become|becomes)\s+(?:into\s+(?:force|effect)|effect|effective)\s+"
+    r"(?P<when>(?:upon|on|from|as\s+of|since)\s[^.;]+)"
+)
+_REPEAL = re.compile(r"\b(?:repeal|abolish|annul|rescind)", re.IGNORECASE)
+_QUOTED = re.compile(r"\"(?P<a>[^\"\n]+)\"|“(?P<b>[^”\n]+)”|《(?P<c>[^》\n]+)》")
+_AUTHORITY = re.compile(r"\bin\s+accordance\s+with\b|根据")
+
+
+def _split_list(text: str) -> list[str]:
+    """``A, B, and the C`` -> ``[A, B, C]``. Only commas split: names such as "China
+    Banking and Insurance Regulatory Commission" hold an "and" of their own."""
+    items = []
+    for piece in re.split(r"\s*[,，、]\s*", text):
+        piece = re.sub(r"^(?:and|as\s+well\s+as)\s+", "", piece.strip())
+        piece = re.sub(r"^the\s+", "", piece)
+        if piece:
+            items.append(piece)
+    return items
+
+
+def _first(blocks: dict[str, Block], *kinds: str) -> Iterable[Block]:
+    return [blocks[k] for k in kinds if k in blocks]
+
+
+def read_front_matter(parts: list, text: str) -> dict:
+    """The notice-level facts, as keyword arguments for :class:`~regnotice.models.Notice`."""
+    blocks = {p.kind: p for p in parts if isinstance(p, Block)}
+    facts: dict = {
+        "number": None,
+        "title": blocks["title"].text if "title" in blocks else None,
+        "issuers": (),
+        "addressee": blocks["addressee"].text if "addressee" in blocks else "",
+        "legal_bases": (),
+        "consulted": (),
+        "approved_by": None,
+        "effective": None,
+        "repeals": (),
+    }
+    for block in _first(blocks, "title", "foreword"):
+        if facts["number"] is None:
+            found = find_doc_numbers(text, block.span.start, block.span.end)
+            if found:
+                facts["number"] = found[0][0]
+        if not facts["issuers"]:
+            m = _ISSUED_BY.search(block.text)
+            if m:
+                facts["issuers"] = tuple(_split_list(m["issuers"]))
+    if "preamble" in blocks:
+        facts.update(_preamble_facts(blocks["preamble"], text))
+    if "closing" in blocks:
+        closing = blocks["closing"]
+        m = _EFFECTIVE.search(closing.text)
+        if m:
+            facts["effective"] = m["when"].strip()
+        repeals = []
+        for para in closing.paragraphs:
+            for sentence in para.sentences:
+                if _REPEAL.search(sentence.text):
+                    repeals += [n for n, _ in find_doc_numbers(text, sentence.span.start, sentence.span.end)]
+        facts["repeals"] = tuple(repeals)
+    return facts
+
+
+def _preamble_facts(preamble: Block, text: str) -> dict:
+    facts: dict = {}
+    bases: list[Citation] = []
+    for para in preamble.paragraphs:
+        for sentence in para.sentences:
+            authority = _AUTHORITY.search(sentence.text)
+            if authority:
+                for m in _QUOTED.finditer(sentence.text, authority.end()):
+                    group = next(g for g in ("a", "b", "c") if m[g] is not None)
+                    title = m[group].rstrip(" ,.;，。；")
+                    start = sentence.span.start + m.start(group)
+                    bases.append(Citation(text=title, span=Span(start=start, end=start + len(title))))
+            m = _CONSULTED.search(sentence.text)
+            if m and "consulted" not in facts:
+                facts["consulted"] = tuple(_split_list(m["bodies"]))
+            m = _APPROVED.search(sentence.text)
+            if m and "approved_by" not in facts:
+                facts["approved_by"] = m["body"].strip()
+    facts["legal_bases"] = tuple(bases)
+    return facts

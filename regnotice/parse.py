@@ -1,0 +1,352 @@
+"""Text to :class:`~regnotice.models.Notice`.
+
+``parse(text)`` accepts a bare notice or a whole scraped page. It
+
+1. locates the notice: from its title or foreword (when present) or its addressee
+   line, to the closing paragraph (entry into force, repeal) after the numbered items;
+2. picks the layout: ``lines`` (one paragraph per line) or ``blocks`` (paragraphs
+   separated by blank lines, lines hard-wrapped inside them, as text pasted from a PDF).
+   For ``blocks`` it parses an offset-preserving view in which each soft line break is
+   replaced by spaces of the same length, so positions still point into the source;
+3. parses the region with the LALR grammar ``grammars/notice.lark`` and transforms the
+   tree into frozen models (``transform.py``);
+4. numbers the clauses and reports anomalies (gaps, repeats, ordinals out of order,
+   further copies of the notice) with line and column, never renumbering silently.
+
+The locator uses the grammar's own terminals (the addressee line, markers, the
+closing sentence), so the two cannot disagree on what those look like.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.utils import TextSlice
+
+from .errors import InvalidReference, NoticeNotFound, NoticeSyntaxError, RegnoticeError
+from .front import read_front_matter
+from .grammar import notice_parser, terminal_regex
+from .models import Anomaly, Clause, Notice, Span
+from .transform import NoticeTransformer
+
+__all__ = ["parse", "parse_all"]
+
+_WS = "[ \t\u00a0\u3000\ufeff]"
+# A line break inside a paragraph of hard-wrapped text: text on both sides.
+_SOFT_BREAK = re.compile(r"(?<=\S)[ \t\u00a0\u3000]*\r?\n(?=[ \t\u00a0\u3000]*\S)")
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0\u3000]*\r?\n")
+_ADDRESSEE_OPENING = re.compile(r"^[ \t\u00a0\u3000\ufeff]*(To[ \t\u00a0])", re.M)
+_BLANK_AFTER = re.compile(r"[ \t\u00a0\u3000]*\r?\n[ \t\u00a0\u3000]*\r?\n")
+# Words without which no line can be the closing; a cheap test before the grammar's.
+_CLOSING_HINT = re.compile(r"(?i:force|effect|repeal|abolish|annul|rescind|cease)|施行|废止")
+_TITLE_WORDS = re.compile(
+    r"\b(?:Notice|Circular|Measures|Opinions|Decision|Provisions|Announcement|Guidelines|Regulatory)\b|通知|\[\d{4}\]|〔\d{4}〕"
+)
+
+#: Human names for the grammar's terminals, for syntax errors.
+_EXPECTED = {
+    "MARKER": 'an item marker such as "(1)" or "(I)"',
+    "SECTION_MARKER": 'a section heading such as "I." or "1."',
+    "ADDRESSEE": 'the addressee line ("To ...:")',
+    "FOREWORD_LABEL": '"Foreword:"',
+    "CLOSING": "the closing paragraph (entry into force or repeal)",
+    "HEADING": "a heading",
+    "SENTENCE": "text",
+    "FRAGMENT": "text",
+    "BR": "a line break",
+    "SP": "a space",
+    "$END": "the end of the notice",
+}
+
+
+@dataclass(frozen=True)
+class _Region:
+    start: int
+    end: int
+    layout: str  # "lines" or "blocks"
+    addressee: int
+
+
+def soften(text: str, start: int = 0, end: int | None = None) -> str:
+    """An offset-preserving view of ``text`` in which every line break inside a
+    paragraph of ``text[start:end]`` is replaced by spaces of the same length.
+
+    >>> soften("a b\\nc d\\n\\ne")
+    'a b c d\\n\\ne'
+    """
+    end = len(text) if end is None else end
+    inner = _SOFT_BREAK.sub(lambda m: " " * len(m.group()), text[start:end])
+    return text[:start] + inner + text[end:]
+
+
+def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of ``text[start:end]``, without its line break."""
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        yield pos, stop - 1 if stop > pos and text[stop - 1] == "\r" else stop
+        pos = stop + 1
+
+
+class _Locator:
+    """Finds the notice regions of a page."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.addressee = re.compile(rf"^{_WS}*({terminal_regex('ADDRESSEE')})", re.M)
+        self.marker = re.compile(rf"{_WS}*(?:{terminal_regex('MARKER')}|{terminal_regex('SECTION_MARKER')})")
+        self.closing = re.compile(rf"{_WS}*(?:{terminal_regex('CLOSING')})", re.M)
+        self.foreword = re.compile(rf"{_WS}*{terminal_regex('FOREWORD_LABEL')}")
+
+    def candidates(self) -> list[tuple[int, str]]:
+        """Start positions of addressee lines, with the layout that follows them.
+
+        A line that opens like an addressee ("To ...") but has no colon at its end may
+        be wrapped: it is tried again with the soft breaks of its paragraph softened.
+        """
+        found: list[tuple[int, str]] = []
+        for m in _ADDRESSEE_OPENING.finditer(self.text):
+            at = m.start(1)
+            single = self.addressee.match(self.text, m.start())
+            if single:
+                after = self.text[single.end() : single.end() + 200]
+                found.append((at, "blocks" if _BLANK_AFTER.match(after) else "lines"))
+                continue
+            block_end = _BLANK_LINE.search(self.text, at)
+            block = soften(self.text, at, block_end.start() if block_end else len(self.text))
+            if self.addressee.match(block, m.start()):
+                found.append((at, "blocks"))
+        return found
+
+    def region(self, addressee: int, layout: str, limit: int) -> _Region:
+        text = self.text if layout == "lines" else soften(self.text, addressee, limit)
+        end = self._end(text, addressee, limit)
+        start = self._start(text, addressee)
+        return _Region(start, end, layout, addressee)
+
+    def view(self, region: _Region) -> str:
+        """The text the grammar reads for ``region``: the source itself, or for
+        ``blocks`` the source with the region's soft line breaks softened."""
+        if region.layout == "lines":
+            return self.text
+        return soften(self.text, region.start, region.end)
+
+    def _end(self, text: str, addressee: int, limit: int) -> int:
+        seen_item = False
+        last = addressee
+        for a, b in _lines(text, addressee, limit):
+            if a == addressee or not text[a:b].strip():
+                continue
+            if self.marker.match(text, a, b):
+                seen_item = True
+            elif seen_item and _CLOSING_HINT.search(text, a, b) and self.closing.match(text, a, b):
+                return len(text[:b].rstrip())
+            last = b
+        what = "the numbered items" if not seen_item else "the closing paragraph (entry into force or repeal)"
+        raise NoticeSyntaxError(
+            "the notice that starts here does not end", text=self.text, pos=addressee, expected=[what + f" before offset {last}"]
+        )
+
+    def _start(self, text: str, addressee: int) -> int:
+        prev = self._previous_paragraph(text, addressee)
+        if prev is None:
+            return addressee
+        a, b = prev
+        if self.foreword.match(text, a, b):
+            before = self._previous_paragraph(text, a)
+            return before[0] if before else a
+        if _TITLE_WORDS.search(text, a, b):
+            return a
+        return addressee
+
+    def _previous_paragraph(self, text: str, pos: int) -> tuple[int, int] | None:
+        """The non-blank line right before ``pos`` (in ``blocks``, the block before)."""
+        end = text.rfind("\n", 0, pos)
+        if end <= 0:
+            return None
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if not line:
+            return None
+        lead = len(text[start:end]) - len(text[start:end].lstrip())
+        return start + lead, start + lead + len(line)
+
+
+def _regions(text: str) -> tuple[_Locator, list[_Region]]:
+    locator = _Locator(text)
+    candidates = locator.candidates()
+    if not candidates:
+        raise NoticeNotFound(
+            "no notice found: looked for an addressee line ending in a colon "
+            '("To the people\'s governments of ...:"), followed by numbered items such as '
+            '"(1)" or "(I)" and a closing paragraph (entry into force or repeal)'
+        )
+    regions: list[_Region] = []
+    first_error: NoticeSyntaxError | None = None
+    for i, (pos, layout) in enumerate(candidates):
+        if regions and pos < regions[-1].end:
+            continue
+        limit = candidates[i + 1][0] if i + 1 < len(candidates) else len(text)
+        try:
+            regions.append(locator.region(pos, layout, limit))
+        except NoticeSyntaxError as exc:
+            first_error = first_error or exc
+    if not regions:
+        assert first_error is not None
+        raise first_error
+    return locator, regions
+
+
+def _syntax_error(exc: UnexpectedInput, text: str, source: str | None) -> NoticeSyntaxError:
+    if isinstance(exc, UnexpectedToken):
+        expected = sorted({_EXPECTED.get(t, t) for t in exc.accepts or exc.expected})
+        got = "the end of the notice" if exc.token.type == "$END" else f"{_EXPECTED.get(exc.token.type, exc.token.type)} {str(exc.token)[:40]!r}"
+        return NoticeSyntaxError(f"unexpected {got}", text=text, pos=exc.token.start_pos or 0, source=source, expected=expected)
+    if isinstance(exc, UnexpectedCharacters):
+        expected = sorted({_EXPECTED.get(t, t) for t in exc.allowed})
+        return NoticeSyntaxError(
+            f"unexpected character {text[exc.pos_in_stream]!r}", text=text, pos=exc.pos_in_stream, source=source, expected=expected
+        )
+    if isinstance(exc, UnexpectedEOF):
+        expected = sorted({_EXPECTED.get(t, t) for t in exc.expected})
+        return NoticeSyntaxError("unexpected end of the notice", text=text, pos=len(text), source=source, expected=expected)
+    return NoticeSyntaxError(str(exc), text=text, pos=0, source=source)  # pragma: no cover
+
+
+def _parse_region(text: str, view: str, region: _Region, source: str | None, extra: list[Anomaly]) -> Notice:
+    try:
+        tree = notice_parser().parse(TextSlice(view, region.start, region.end))
+        skeleton = NoticeTransformer(text).transform(tree)
+    except VisitError as exc:  # a callback raised: re-raise the original at its node
+        orig = exc.orig_exc
+        pos = getattr(getattr(exc, "obj", None), "meta", None)
+        where = getattr(pos, "start_pos", None) or region.start
+        if isinstance(orig, InvalidReference):
+            raise NoticeSyntaxError(str(orig), text=text, pos=where, source=source) from None
+        if isinstance(orig, RegnoticeError):
+            raise orig from None
+        raise
+    except UnexpectedInput as exc:
+        raise _syntax_error(exc, text, source) from None
+    except LarkError as exc:  # pragma: no cover - any other Lark failure is still ours
+        raise NoticeSyntaxError(str(exc), text=text, pos=region.start, source=source) from None
+
+    clauses, anomalies = _number(skeleton.clauses, skeleton.sections, text)
+    if len(clauses) != len(skeleton.clauses) or any(a is not b for a, b in zip(clauses, skeleton.clauses)):
+        swap = {id(a): b for a, b in zip(skeleton.clauses, clauses)}
+        parts = [swap.get(id(p), p) for p in skeleton.parts]
+    else:
+        parts = skeleton.parts
+    facts = read_front_matter(parts, text)
+    return Notice.model_construct(
+        text=text[region.start : region.end],
+        span=Span(start=region.start, end=region.end),
+        kind="notice",
+        source=source,
+        layout=region.layout,
+        clauses=tuple(clauses),
+        parts=tuple(parts),
+        anomalies=tuple(anomalies + extra),
+        **facts,
+    )
+
+
+def _number(clauses: list[Clause], sections: list, text: str) -> tuple[list[Clause], list[Anomaly]]:
+    """Assign sections, handle per-section restarts, and report numbering anomalies."""
+    anomalies: list[Anomaly] = []
+    if not clauses:
+        return clauses, anomalies
+    section_at = sorted((s.span.start, s.ordinal) for s in sections)
+    # Numbering that restarts in every section ("I." (1) (2) "II." (1) ...) gets
+    # ordinals counted through the notice; the raw marker keeps the local number.
+    restarts = False
+    if len(section_at) > 1:
+        firsts = []
+        for s_start, _ in section_at:
+            first = next((c for c in clauses if c.span.start > s_start), None)
+            if first is not None:
+                firsts.append(first.ordinal)
+        restarts = len(firsts) > 1 and all(o == 1 for o in firsts)
+    out: list[Clause] = []
+    previous = 0
+    seen: set[int] = set()
+    offset = 0
+    section_idx = -1
+    last_in_section = 0
+    for clause in clauses:
+        update: dict = {}
+        while section_idx + 1 < len(section_at) and section_at[section_idx + 1][0] < clause.span.start:
+            section_idx += 1
+            if restarts:
+                offset += last_in_section
+                last_in_section = 0
+        if section_idx >= 0:
+            update["section"] = section_at[section_idx][1]
+        ordinal = clause.ordinal + offset if restarts else clause.ordinal
+        if restarts:
+            last_in_section = max(last_in_section, clause.ordinal)
+            update["ordinal"] = ordinal
+        where = dict(line=clause.line, column=clause.column, span=Span(start=clause.span.start, end=clause.span.start + len(clause.marker)))
+        if ordinal in seen:
+            anomalies.append(Anomaly(kind="repeat", message=f"clause {clause.marker} repeats ordinal {ordinal}", **where))
+        elif ordinal < previous:
+            anomalies.append(Anomaly(kind="out_of_order", message=f"clause {clause.marker} ({ordinal}) comes after {previous}", **where))
+        elif ordinal > previous + 1:
+            missing = f"{previous + 1}" if ordinal == previous + 2 else f"{previous + 1}..{ordinal - 1}"
+            anomalies.append(Anomaly(kind="gap", message=f"clause {clause.marker} ({ordinal}) follows {previous}: {missing} missing", **where))
+        seen.add(ordinal)
+        previous = max(previous, ordinal)
+        out.append(clause.model_copy(update=update) if update else clause)
+    return out, anomalies
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _notices(text: str, source: str | None) -> Iterator[Notice]:
+    """The distinct notices of a page, parsed lazily in order. The copies are sorted
+    out first, so the first notice already reports every other copy."""
+    if not isinstance(text, str):
+        raise TypeError(f"parse() takes text (str), not {type(text).__name__}")
+    locator, regions = _regions(text)
+    distinct: dict[str, _Region] = {}
+    notes: dict[int, list[Anomaly]] = {}
+    first = regions[0]
+    for region in regions:
+        body = text[region.start : region.end]
+        line, column = _line_col(text, region.start)
+        where = dict(line=line, column=column, span=Span(start=region.start, end=region.end))
+        if body in distinct:
+            message = f"an identical copy of the notice at line {line} was ignored"
+            notes.setdefault(distinct[body].start, []).append(Anomaly(kind="duplicate", message=message, **where))
+            continue
+        if distinct:
+            message = f"another, different notice starts at line {line}"
+            notes.setdefault(first.start, []).append(Anomaly(kind="other_notice", message=message, **where))
+        distinct[body] = region
+    for region in distinct.values():
+        view = locator.view(region)
+        yield _parse_region(text, view, region, source, notes.get(region.start, []))
+
+
+def parse_all(text: str, source: str | None = None) -> list[Notice]:
+    """Every distinct notice in ``text``, in order. Identical copies are parsed once
+    and reported in the ``anomalies`` of the notice they copy."""
+    return list(_notices(text, source))
+
+
+def parse(text: str, source: str | None = None) -> Notice:
+    """Parse a notice, or a whole page that contains one.
+
+    ``source`` names the text in error messages (a file name). The first notice in the
+    page is returned; further copies, identical or not, are reported in its
+    ``anomalies``. Raises :class:`~regnotice.errors.NoticeNotFound` when the page holds
+    no notice and :class:`~regnotice.errors.NoticeSyntaxError` when it holds a broken one.
+    """
+    return next(_notices(text, source))

@@ -1,0 +1,201 @@
+"""Turns the Lark tree of ``grammars/notice.lark`` into frozen models.
+
+One method per grammar rule, named after it. Every node's text is cut from the
+original source by its token positions (the parser may have read an offset-preserving
+view of it), so ``source[span] == text`` holds by construction. Models are built with
+``model_construct``: their fields come from the parse, not from a user.
+
+Rules that end with a paragraph break (``preface``, ``preamble``, ``item``,
+``section_heading``) return their node and the break as a separate :class:`Gap`, which
+the parent places between its parts: a clause's text never ends in a newline, and no
+character is lost.
+"""
+
+from __future__ import annotations
+
+from lark import Token, Transformer
+
+from .models import (
+    Block,
+    Clause,
+    Gap,
+    Heading,
+    Label,
+    Marker,
+    Paragraph,
+    SectionHeading,
+    Sentence,
+    Span,
+)
+from .numbering import parse_marker
+
+__all__ = ["NoticeTransformer", "Skeleton"]
+
+_LEAF = {
+    "SP": Gap,
+    "BR": Gap,
+    "SENTENCE": Sentence,
+    "FRAGMENT": Sentence,
+    "CLOSING": Sentence,
+    "HEADING": Heading,
+    "FOREWORD_LABEL": Label,
+    "ADDRESSEE": Sentence,
+}
+
+
+_KIND = {name: cls.model_fields["kind"].default for name, cls in _LEAF.items()}
+
+
+class Skeleton:
+    """What the transformer hands back: the notice's parts in order (tiling the
+    region) and its clauses, before the front-matter facts are read."""
+
+    __slots__ = ("parts", "clauses", "sections")
+
+    def __init__(self, parts: list, clauses: list[Clause], sections: list[SectionHeading]) -> None:
+        self.parts = parts
+        self.clauses = clauses
+        self.sections = sections
+
+
+class NoticeTransformer(Transformer):
+    def __init__(self, source: str) -> None:
+        super().__init__(visit_tokens=False)
+        self._source = source
+        # Line starts, for 1-based line/column of clause markers.
+        self._line_index: list[int] | None = None
+
+    # ------------------------------------------------------------------ helpers
+    def _span(self, start: int, end: int) -> Span:
+        return Span.trusted(start=start, end=end)
+
+    def _leaf(self, token: Token):
+        cls = _LEAF[token.type]
+        start, end = token.start_pos, token.end_pos
+        return cls.trusted(text=self._source[start:end], span=self._span(start, end), kind=_KIND[token.type])
+
+    def _nodes(self, children) -> list:
+        return [self._leaf(c) if isinstance(c, Token) else c for c in children]
+
+    def _paragraph(self, nodes: list) -> Paragraph:
+        start, end = nodes[0].span.start, nodes[-1].span.end
+        return Paragraph.trusted(
+            kind="paragraph",
+            text=self._source[start:end], span=self._span(start, end), children=tuple(nodes)
+        )
+
+    def _block(self, kind: str, nodes: list) -> Block:
+        start, end = nodes[0].span.start, nodes[-1].span.end
+        return Block.trusted(
+            kind=kind, text=self._source[start:end], span=self._span(start, end), children=tuple(nodes)
+        )
+
+    def _split_trailing_break(self, nodes: list) -> tuple[list, Gap]:
+        *body, brk = nodes
+        return body, brk
+
+    def _line_col(self, pos: int) -> tuple[int, int]:
+        if self._line_index is None:
+            starts, i = [0], self._source.find("\n")
+            while i != -1:
+                starts.append(i + 1)
+                i = self._source.find("\n", i + 1)
+            self._line_index = starts
+        from bisect import bisect_right
+
+        line = bisect_right(self._line_index, pos)
+        return line, pos - self._line_index[line - 1] + 1
+
+    def _marker(self, token: Token) -> Marker:
+        ordinal, style = parse_marker(token.value)
+        start, end = token.start_pos, token.end_pos
+        return Marker.trusted(
+            kind="marker",
+            text=self._source[start:end], span=self._span(start, end), ordinal=ordinal, style=style
+        )
+
+    # ------------------------------------------------------------------ rules
+    def paragraph(self, children) -> Paragraph:
+        return self._paragraph(self._nodes(children))
+
+    def heading(self, children) -> Heading:
+        return self._leaf(children[0])
+
+    def title(self, children) -> Block:
+        return self._block("title", children)
+
+    def foreword(self, children) -> Block:
+        return self._block("foreword", self._nodes(children))
+
+    def addressee(self, children) -> Block:
+        return self._block("addressee", [self._paragraph(self._nodes(children))])
+
+    def preface(self, children) -> tuple:
+        block, brk = children[0], self._leaf(children[1])
+        return (block, brk)
+
+    def preamble(self, children) -> tuple:
+        body, brk = self._split_trailing_break(self._nodes(children))
+        return (self._block("preamble", body), brk)
+
+    def closing(self, children) -> tuple:
+        return (self._block("closing", [self._paragraph(self._nodes(children))]),)
+
+    def item(self, children) -> tuple:
+        marker = self._marker(children[0])
+        rest, brk = self._split_trailing_break(self._nodes(children[1:]))
+        nodes = [marker, *rest]
+        heading = next((n for n in rest if isinstance(n, Heading)), None)
+        start, end = marker.span.start, nodes[-1].span.end
+        line, column = self._line_col(start)
+        clause = Clause.trusted(
+            kind="clause",
+            text=self._source[start:end],
+            span=self._span(start, end),
+            ordinal=marker.ordinal,
+            marker=marker.text,
+            style=marker.style,
+            heading=heading.title if heading else None,
+            section=None,
+            line=line,
+            column=column,
+            children=tuple(nodes),
+        )
+        return (clause, brk)
+
+    def section_heading(self, children) -> tuple:
+        marker = self._marker(children[0])
+        rest, brk = self._split_trailing_break(self._nodes(children[1:]))
+        nodes = [marker, *rest]
+        para = next(n for n in rest if isinstance(n, Paragraph))
+        start, end = marker.span.start, nodes[-1].span.end
+        section = SectionHeading.trusted(
+            kind="section",
+            text=self._source[start:end],
+            span=self._span(start, end),
+            ordinal=marker.ordinal,
+            marker=marker.text,
+            style=marker.style,
+            title=para.text.rstrip(" .。"),
+            children=tuple(nodes),
+        )
+        return (section, brk)
+
+    def body(self, children) -> list:
+        return [node for group in children for node in group]
+
+    def notice(self, children) -> Skeleton:
+        parts: list = []
+        for child in children:
+            if isinstance(child, Token):
+                parts.append(self._leaf(child))
+            elif isinstance(child, (tuple, list)):
+                parts.extend(child)
+            else:
+                parts.append(child)
+        clauses = [p for p in parts if isinstance(p, Clause)]
+        sections = [p for p in parts if isinstance(p, SectionHeading)]
+        return Skeleton(parts, clauses, sections)
+
+    def start(self, children) -> Skeleton:
+        return children[0]
