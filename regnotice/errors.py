@@ -6,6 +6,7 @@ caller (and the CLI) can catch that one class::
     RegnoticeError
     ├── NoticeSyntaxError      text that is not a well-formed notice (line, column, caret)
     ├── NoticeNotFound         a page in which no notice could be located
+    ├── InputError             an input file that cannot be read, or is not UTF-8 text
     ├── UnknownClause          a clause reference that names no clause (lists the valid range)
     └── InvalidReference       a clause reference that is not a numbering at all ("(X", "abc")
 
@@ -19,6 +20,7 @@ __all__ = [
     "RegnoticeError",
     "NoticeSyntaxError",
     "NoticeNotFound",
+    "InputError",
     "UnknownClause",
     "InvalidReference",
 ]
@@ -85,6 +87,10 @@ def _caret(line: str, column: int, width: int = 72) -> str:
 
 class NoticeNotFound(RegnoticeError):
     """No notice could be located in the text. The message names what was looked for."""
+
+
+class InputError(RegnoticeError):
+    """An input file that cannot be read or decoded. The message names the file."""
 
 
 class UnknownClause(RegnoticeError, LookupError):

@@ -95,8 +95,9 @@ def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 class _Locator:
     """Finds the notice regions of a page."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, source: str | None = None) -> None:
         self.text = text
+        self.source = source
         self.addressee = re.compile(rf"^{_WS}*({terminal_regex('ADDRESSEE')})", re.M)
         self.marker = re.compile(rf"{_WS}*(?:{terminal_regex('MARKER')}|{terminal_regex('SECTION_MARKER')})")
         self.closing = re.compile(rf"{_WS}*(?:{terminal_regex('CLOSING')})", re.M)
@@ -148,7 +149,11 @@ class _Locator:
             last = b
         what = "the numbered items" if not seen_item else "the closing paragraph (entry into force or repeal)"
         raise NoticeSyntaxError(
-            "the notice that starts here does not end", text=self.text, pos=addressee, expected=[what + f" before offset {last}"]
+            "the notice that starts here does not end",
+            text=self.text,
+            pos=addressee,
+            source=self.source,
+            expected=[what + f" before line {self.text.count(chr(10), 0, last) + 1}"],
         )
 
     def _start(self, text: str, addressee: int) -> int:
@@ -176,12 +181,13 @@ class _Locator:
         return start + lead, start + lead + len(line)
 
 
-def _regions(text: str) -> tuple[_Locator, list[_Region]]:
-    locator = _Locator(text)
+def _regions(text: str, source: str | None) -> tuple[_Locator, list[_Region]]:
+    locator = _Locator(text, source)
     candidates = locator.candidates()
     if not candidates:
         raise NoticeNotFound(
-            "no notice found: looked for an addressee line ending in a colon "
+            f"{source or '<text>'}: no notice found:"
+            " looked for an addressee line ending in a colon "
             '("To the people\'s governments of ...:"), followed by numbered items such as '
             '"(1)" or "(I)" and a closing paragraph (entry into force or repeal)'
         )
@@ -314,7 +320,7 @@ def _notices(text: str, source: str | None) -> Iterator[Notice]:
     out first, so the first notice already reports every other copy."""
     if not isinstance(text, str):
         raise TypeError(f"parse() takes text (str), not {type(text).__name__}")
-    locator, regions = _regions(text)
+    locator, regions = _regions(text, source)
     distinct: dict[str, _Region] = {}
     notes: dict[int, list[Anomaly]] = {}
     first = regions[0]

@@ -1,0 +1,177 @@
+"""The ``regnotice`` command: parses options, calls the library, prints.
+
+Lookups of the bundled notice (``clause``, ``clauses``, ``search``) read the prebuilt
+clause index and import neither Lark nor pydantic nor YAML. Every library error is a
+:class:`~regnotice.errors.RegnoticeError`; it is printed as a message (no traceback)
+and the command exits with the error's code: 2 for a usage error such as an unknown
+clause, 1 for bad input.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Callable
+
+import typer
+
+from .errors import RegnoticeError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Look up, parse and check a regulatory notice (bundled: Yinfa [2026] No. 42).",
+)
+
+
+class TextFormat(str, Enum):
+    text = "text"
+    json = "json"
+    yaml = "yaml"
+
+
+class TreeFormat(str, Enum):
+    json = "json"
+    yaml = "yaml"
+
+
+def _handled(command: Callable) -> Callable:
+    """Print a RegnoticeError as a message and exit with its code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except RegnoticeError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper
+
+
+def _emit(data, fmt: str) -> None:
+    if fmt == "yaml":
+        import yaml
+
+        typer.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), nl=False)
+    else:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+@_handled
+def clause(
+    ref: Annotated[str, typer.Argument(help='Any numbering: 9, IX, ix, "(9)", "(IX)", "（九）".')],
+    format: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = TextFormat.text,
+) -> None:
+    """Show one clause of the bundled notice."""
+    from .index import find_clause, load_index, render_clause_text
+
+    index = load_index()
+    record = find_clause(index, ref)
+    if format is TextFormat.text:
+        typer.echo(render_clause_text(record, index["notice"]))
+    else:
+        _emit(record, format.value)
+
+
+@app.command()
+@_handled
+def clauses(
+    format: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = TextFormat.text,
+) -> None:
+    """List the clauses of the bundled notice: ordinal, marker, heading."""
+    from .index import load_index
+
+    records = load_index()["clauses"]
+    if format is not TextFormat.text:
+        _emit([{k: r[k] for k in ("ordinal", "marker", "heading")} for r in records], format.value)
+        return
+    width = max(len(r["marker"]) for r in records)
+    for r in records:
+        typer.echo(f"{r['ordinal']:>3}  {r['marker']:<{width}}  {r['heading'] or ''}".rstrip())
+
+
+@app.command()
+@_handled
+def search(
+    phrase: Annotated[str, typer.Argument(help="Words to find, case-insensitive.")],
+    context: Annotated[int, typer.Option(help="Characters shown around each match.")] = 50,
+) -> None:
+    """Find the clauses of the bundled notice that contain a phrase. Exits 1 when none does."""
+    from .index import load_index, search_records
+
+    found = search_records(load_index(), phrase)
+    if not found:
+        typer.echo(f"no clause contains {phrase!r}", err=True)
+        raise typer.Exit(1)
+    for record, hits in found:
+        text = record["text"]
+        for start, end in hits:
+            left = text[max(0, start - context) : start]
+            right = text[end : end + context]
+            dots_l = "..." if start > context else ""
+            dots_r = "..." if end + context < len(text) else ""
+            typer.echo(f"{record['ordinal']:>3} {record['marker']:<7} {dots_l}{left}[{text[start:end]}]{right}{dots_r}")
+
+
+@app.command("parse")
+@_handled
+def parse_command(
+    file: Annotated[Path, typer.Argument(help="A text file: a notice or a whole page holding one.")],
+    format: Annotated[TreeFormat, typer.Option("--format", "-f", help="Output format.")] = TreeFormat.json,
+) -> None:
+    """Parse any text file and print the notice tree."""
+    from .parse import parse
+
+    text = _read_text(file)
+    notice = parse(text, source=str(file))
+    _emit(notice.model_dump(mode="json"), format.value)
+
+
+@app.command("index", hidden=True)
+@_handled
+def index_command(
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when the index is stale.")] = False,
+) -> None:
+    """Rebuild the clause index of the bundled notice (for maintainers)."""
+    from .bundled import bundled_notice
+    from .index import INDEX_FILE, build_index, dump_index
+    from .io import write_atomic
+
+    fresh = dump_index(build_index(bundled_notice()))
+    if check:
+        current = INDEX_FILE.read_text(encoding="utf-8") if INDEX_FILE.exists() else ""
+        if current != fresh:
+            typer.echo(f"{INDEX_FILE} is stale: run 'regnotice index'", err=True)
+            raise typer.Exit(1)
+        return
+    write_atomic(INDEX_FILE, fresh)
+    typer.echo(f"wrote {INDEX_FILE}")
+
+
+def _read_text(path: Path) -> str:
+    from .errors import InputError
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(f"{path}:{line}:{column}: not UTF-8 text (byte 0x{data[exc.start]:02x}); expected a UTF-8 text file") from None
+
+
+def main() -> None:
+    app(prog_name="regnotice")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
