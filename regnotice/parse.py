@@ -153,7 +153,7 @@ class _Locator:
             text=self.text,
             pos=addressee,
             source=self.source,
-            expected=[what + f" before line {self.text.count(chr(10), 0, last) + 1}"],
+            expected=[what + f" after line {self.text.count(chr(10), 0, last) + 1}"],
         )
 
     def _start(self, text: str, addressee: int) -> int:
