@@ -112,8 +112,8 @@ def search(
     for record, hits in found:
         text = record["text"]
         for start, end in hits:
-            left = text[max(0, start - context) : start]
-            right = text[end : end + context]
+            left = text[max(0, start - context) : start].replace("\n", " ")
+            right = text[end : end + context].replace("\n", " ")
             dots_l = "..." if start > context else ""
             dots_r = "..." if end + context < len(text) else ""
             typer.echo(f"{record['ordinal']:>3} {record['marker']:<7} {dots_l}{left}[{text[start:end]}]{right}{dots_r}")
@@ -164,9 +164,17 @@ def _read_text(path: Path) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        from .errors import caret_snippet
+
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(f"{path}:{line}:{column}: not UTF-8 text (byte 0x{data[exc.start]:02x}); expected a UTF-8 text file") from None
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line_end = data.find(b"\n", exc.start)
+        shown = data[line_start : line_end if line_end != -1 else len(data)].decode("utf-8", "replace")
+        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+        raise InputError(
+            f"{path}:{line}:{column}: not UTF-8 text (byte 0x{data[exc.start]:02x}); expected a UTF-8 text file\n"
+            + caret_snippet(shown, column)
+        ) from None
 
 
 def main() -> None:

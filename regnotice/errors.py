@@ -66,7 +66,7 @@ class NoticeSyntaxError(RegnoticeError):
         if line_end == -1:
             line_end = len(text)
         self.expected = tuple(expected)
-        self.context = _caret(text[line_start:line_end].rstrip("\r"), self.column)
+        self.context = caret_snippet(text[line_start:line_end].rstrip("\r"), self.column)
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -76,7 +76,7 @@ class NoticeSyntaxError(RegnoticeError):
         return f"{head}\n{self.context}"
 
 
-def _caret(line: str, column: int, width: int = 72) -> str:
+def caret_snippet(line: str, column: int, width: int = 72) -> str:
     """The line (cut to ``width`` characters around the column) and a caret under it."""
     start = max(0, column - 1 - width // 2)
     shown = line[start : start + width]
