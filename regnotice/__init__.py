@@ -27,14 +27,14 @@ __version__ = "0.1.0"
 
 def parse(text: str, source: str | None = None):
     """Parse a notice, or a whole scraped page that contains one, into a ``Notice``."""
-    from .parse import parse as _parse
+    from .parsing import parse as _parse
 
     return _parse(text, source)
 
 
 def parse_all(text: str, source: str | None = None):
     """Every distinct notice in a page, in order."""
-    from .parse import parse_all as _parse_all
+    from .parsing import parse_all as _parse_all
 
     return _parse_all(text, source)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .models import Notice
-from .parse import parse
+from .parsing import parse
 from .resources import BUNDLED_SEED, data_path
 
 __all__ = ["bundled_notice", "bundled_text"]

@@ -126,7 +126,7 @@ def parse_command(
     format: Annotated[TreeFormat, typer.Option("--format", "-f", help="Output format.")] = TreeFormat.json,
 ) -> None:
     """Parse any text file and print the notice tree."""
-    from .parse import parse
+    from .parsing import parse
 
     text = _read_text(file)
     notice = parse(text, source=str(file))

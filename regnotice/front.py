@@ -106,14 +106,25 @@ def _first(blocks: dict[str, Block], *kinds: str) -> Iterable[Block]:
     return [blocks[k] for k in kinds if k in blocks]
 
 
-def read_front_matter(parts: list, text: str) -> dict:
-    """The notice-level facts, as keyword arguments for :class:`~regnotice.models.Notice`."""
+def _flat(text: str) -> str:
+    """``text`` with every run of whitespace (a wrapped line's break included) one space."""
+    return " ".join(text.split())
+
+
+def read_front_matter(parts: list, text: str, view: str | None = None) -> dict:
+    """The notice-level facts, as keyword arguments for :class:`~regnotice.models.Notice`.
+
+    ``view`` is the text the grammar read: ``text`` itself, or for hard-wrapped text an
+    offset-preserving copy whose soft line breaks are spaces, so a phrase wrapped across
+    lines is still found, and every span found in it points into ``text``.
+    """
+    view = text if view is None else view
     blocks = {p.kind: p for p in parts if isinstance(p, Block)}
     facts: dict = {
         "number": None,
-        "title": blocks["title"].text if "title" in blocks else None,
+        "title": _flat(blocks["title"].text) if "title" in blocks else None,
         "issuers": (),
-        "addressee": blocks["addressee"].text if "addressee" in blocks else "",
+        "addressee": _flat(blocks["addressee"].text) if "addressee" in blocks else "",
         "legal_bases": (),
         "consulted": (),
         "approved_by": None,
@@ -122,45 +133,48 @@ def read_front_matter(parts: list, text: str) -> dict:
     }
     for block in _first(blocks, "title", "foreword"):
         if facts["number"] is None:
-            found = find_doc_numbers(text, block.span.start, block.span.end)
+            found = find_doc_numbers(view, block.span.start, block.span.end)
             if found:
                 facts["number"] = found[0][0]
         if not facts["issuers"]:
-            m = _ISSUED_BY.search(block.text)
+            m = _ISSUED_BY.search(_flat(block.text))
             if m:
                 facts["issuers"] = tuple(_split_list(m["issuers"]))
     if "preamble" in blocks:
-        facts.update(_preamble_facts(blocks["preamble"], text))
+        facts.update(_preamble_facts(blocks["preamble"], text, view))
     if "closing" in blocks:
         closing = blocks["closing"]
-        m = _EFFECTIVE.search(closing.text)
+        m = _EFFECTIVE.search(_flat(closing.text))
         if m:
             facts["effective"] = m["when"].strip()
         repeals = []
         for para in closing.paragraphs:
             for sentence in para.sentences:
                 if _REPEAL.search(sentence.text):
-                    repeals += [n for n, _ in find_doc_numbers(text, sentence.span.start, sentence.span.end)]
+                    repeals += [n for n, _ in find_doc_numbers(view, sentence.span.start, sentence.span.end)]
         facts["repeals"] = tuple(repeals)
     return facts
 
 
-def _preamble_facts(preamble: Block, text: str) -> dict:
+def _preamble_facts(preamble: Block, text: str, view: str) -> dict:
     facts: dict = {}
     bases: list[Citation] = []
     for para in preamble.paragraphs:
         for sentence in para.sentences:
-            authority = _AUTHORITY.search(sentence.text)
+            seen = view[sentence.span.start : sentence.span.end]
+            authority = _AUTHORITY.search(seen)
             if authority:
-                for m in _QUOTED.finditer(sentence.text, authority.end()):
+                for m in _QUOTED.finditer(seen, authority.end()):
                     group = next(g for g in ("a", "b", "c") if m[g] is not None)
                     title = m[group].rstrip(" ,.;，。；")
                     start = sentence.span.start + m.start(group)
-                    bases.append(Citation(text=title, span=Span(start=start, end=start + len(title))))
-            m = _CONSULTED.search(sentence.text)
+                    end = start + len(title)
+                    bases.append(Citation(text=text[start:end], span=Span(start=start, end=end)))
+            flat = _flat(seen)
+            m = _CONSULTED.search(flat)
             if m and "consulted" not in facts:
                 facts["consulted"] = tuple(_split_list(m["bodies"]))
-            m = _APPROVED.search(sentence.text)
+            m = _APPROVED.search(flat)
             if m and "approved_by" not in facts:
                 facts["approved_by"] = m["body"].strip()
     facts["legal_bases"] = tuple(bases)

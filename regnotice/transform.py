@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from lark import Token, Transformer
 
+from .errors import InvalidReference
 from .models import (
     Block,
     Clause,
@@ -107,7 +108,11 @@ class NoticeTransformer(Transformer):
         return line, pos - self._line_index[line - 1] + 1
 
     def _marker(self, token: Token) -> Marker:
-        ordinal, style = parse_marker(token.value)
+        try:
+            ordinal, style = parse_marker(token.value)
+        except InvalidReference as exc:
+            exc.pos = token.start_pos  # where the bad marker stands, for the syntax error
+            raise
         start, end = token.start_pos, token.end_pos
         return Marker.trusted(
             kind="marker",
@@ -155,7 +160,7 @@ class NoticeTransformer(Transformer):
             ordinal=marker.ordinal,
             marker=marker.text,
             style=marker.style,
-            heading=heading.title if heading else None,
+            heading=" ".join(heading.title.split()) if heading else None,
             section=None,
             line=line,
             column=column,
@@ -176,7 +181,7 @@ class NoticeTransformer(Transformer):
             ordinal=marker.ordinal,
             marker=marker.text,
             style=marker.style,
-            title=para.text.rstrip(" .。"),
+            title=" ".join(para.text.split()).rstrip(" .。"),
             children=tuple(nodes),
         )
         return (section, brk)

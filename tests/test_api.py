@@ -126,7 +126,7 @@ def test_cli_lookup_path_does_not_import_the_parser():
     roots = {m.split(".")[0] for m in modules}
     assert "lark" not in roots
     assert "yaml" not in roots
-    for parser_module in ("regnotice.parse", "regnotice.models", "regnotice.grammar", "regnotice.transform", "regnotice.bundled"):
+    for parser_module in ("regnotice.parsing", "regnotice.models", "regnotice.grammar", "regnotice.transform", "regnotice.bundled"):
         assert parser_module not in modules, parser_module
     assert "regnotice.index" in modules  # sanity: the lookup really ran
 

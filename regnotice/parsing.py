@@ -61,6 +61,20 @@ _EXPECTED = {
     "$END": "the end of the notice",
 }
 
+#: Short names of the terminals, for what a syntax error found ("unexpected line break").
+_GOT = {
+    "MARKER": "item marker",
+    "SECTION_MARKER": "section heading marker",
+    "ADDRESSEE": "addressee line",
+    "FOREWORD_LABEL": "foreword label",
+    "CLOSING": "closing sentence",
+    "HEADING": "heading",
+    "SENTENCE": "text",
+    "FRAGMENT": "text",
+    "BR": "line break",
+    "SP": "space",
+}
+
 
 @dataclass(frozen=True)
 class _Region:
@@ -99,7 +113,7 @@ class _Locator:
         self.text = text
         self.source = source
         self.addressee = re.compile(rf"^{_WS}*({terminal_regex('ADDRESSEE')})", re.M)
-        self.marker = re.compile(rf"{_WS}*(?:{terminal_regex('MARKER')}|{terminal_regex('SECTION_MARKER')})")
+        self.marker = re.compile(rf"{_WS}*(?:(?P<item>{terminal_regex('MARKER')})|{terminal_regex('SECTION_MARKER')})")
         self.closing = re.compile(rf"{_WS}*(?:{terminal_regex('CLOSING')})", re.M)
         self.foreword = re.compile(rf"{_WS}*{terminal_regex('FOREWORD_LABEL')}")
 
@@ -114,8 +128,7 @@ class _Locator:
             at = m.start(1)
             single = self.addressee.match(self.text, m.start())
             if single:
-                after = self.text[single.end() : single.end() + 200]
-                found.append((at, "blocks" if _BLANK_AFTER.match(after) else "lines"))
+                found.append((at, self._layout(single.end())))
                 continue
             block_end = _BLANK_LINE.search(self.text, at)
             block = soften(self.text, at, block_end.start() if block_end else len(self.text))
@@ -123,10 +136,37 @@ class _Locator:
                 found.append((at, "blocks"))
         return found
 
+    def _layout(self, pos: int) -> str:
+        """The layout of the notice whose addressee line ends at ``pos``: ``blocks`` when
+        most of its item markers stand after a blank line, ``lines`` when most follow the
+        line before them. A blank line after the addressee alone decides nothing; only
+        when no item follows does it."""
+        after_blank = adjacent = 0
+        blank = False
+        start = self.text.find("\n", pos) + 1
+        for a, b in _lines(self.text, start, len(self.text) if start else 0):
+            if not self.text[a:b].strip():
+                blank = True
+                continue
+            if self.addressee.match(self.text, a, b + 1):  # the next notice
+                break
+            marker = self.marker.match(self.text, a, b)
+            if marker and marker["item"] is not None:
+                if blank:
+                    after_blank += 1
+                else:
+                    adjacent += 1
+                if after_blank + adjacent >= 60:
+                    break
+            blank = False
+        if after_blank or adjacent:
+            return "blocks" if after_blank > adjacent else "lines"
+        return "blocks" if _BLANK_AFTER.match(self.text, pos) else "lines"
+
     def region(self, addressee: int, layout: str, limit: int) -> _Region:
         text = self.text if layout == "lines" else soften(self.text, addressee, limit)
         end = self._end(text, addressee, limit)
-        start = self._start(text, addressee)
+        start = self._start(self.text, addressee, layout)
         return _Region(start, end, layout, addressee)
 
     def view(self, region: _Region) -> str:
@@ -142,8 +182,9 @@ class _Locator:
         for a, b in _lines(text, addressee, limit):
             if a == addressee or not text[a:b].strip():
                 continue
-            if self.marker.match(text, a, b):
-                seen_item = True
+            marker = self.marker.match(text, a, b)
+            if marker:  # a section heading alone is no item: a notice needs one
+                seen_item = seen_item or marker["item"] is not None
             elif seen_item and _CLOSING_HINT.search(text, a, b) and self.closing.match(text, a, b):
                 return len(text[:b].rstrip())
             last = b
@@ -156,29 +197,54 @@ class _Locator:
             expected=[what + f" after line {self.text.count(chr(10), 0, last) + 1}"],
         )
 
-    def _start(self, text: str, addressee: int) -> int:
-        prev = self._previous_paragraph(text, addressee)
+    def _start(self, text: str, addressee: int, layout: str = "lines") -> int:
+        prev = self._previous_paragraph(text, addressee, layout)
         if prev is None:
             return addressee
-        a, b = prev
+        a, b, _ = prev
         if self.foreword.match(text, a, b):
-            before = self._previous_paragraph(text, a)
-            return before[0] if before else a
+            # The title above a foreword: the paragraph right above it, or one that
+            # reads like a title across blank lines.
+            before = self._previous_paragraph(text, a, layout)
+            if before and (before[2] or _TITLE_WORDS.search(text, before[0], before[1])):
+                return before[0]
+            return a
         if _TITLE_WORDS.search(text, a, b):
             return a
         return addressee
 
-    def _previous_paragraph(self, text: str, pos: int) -> tuple[int, int] | None:
-        """The non-blank line right before ``pos`` (in ``blocks``, the block before)."""
+    def _previous_paragraph(self, text: str, pos: int, layout: str = "lines") -> tuple[int, int, bool] | None:
+        """The paragraph before the line at ``pos``, and whether it is close to it.
+
+        In ``lines``, the last non-blank line before ``pos``, close when no blank line
+        stands between. In ``blocks``, the block of lines before the blank line(s) that
+        precede ``pos`` (hard-wrapped, so possibly several lines), always close.
+        """
         end = text.rfind("\n", 0, pos)
         if end <= 0:
             return None
         start = text.rfind("\n", 0, end) + 1
-        line = text[start:end].strip()
+        blank = False
+        while not text[start:end].strip():  # skip the blank lines
+            if start == 0:
+                return None
+            blank = True
+            end = start - 1
+            start = text.rfind("\n", 0, end) + 1
+        if layout == "blocks":
+            if not blank:  # no blank line between: not a block before
+                return None
+            while start > 0:  # extend upwards to the block's first line
+                above = text.rfind("\n", 0, start - 1) + 1
+                if not text[above : start - 1].strip():
+                    break
+                start = above
+        raw = text[start:end]
+        line = raw.strip().lstrip("\ufeff").strip()  # a BOM is no part of the notice
         if not line:
             return None
-        lead = len(text[start:end]) - len(text[start:end].lstrip())
-        return start + lead, start + lead + len(line)
+        lead = raw.index(line)
+        return start + lead, start + lead + len(line), layout == "blocks" or not blank
 
 
 def _regions(text: str, source: str | None) -> tuple[_Locator, list[_Region]]:
@@ -210,7 +276,7 @@ def _regions(text: str, source: str | None) -> tuple[_Locator, list[_Region]]:
 def _syntax_error(exc: UnexpectedInput, text: str, source: str | None) -> NoticeSyntaxError:
     if isinstance(exc, UnexpectedToken):
         expected = sorted({_EXPECTED.get(t, t) for t in exc.accepts or exc.expected})
-        got = "the end of the notice" if exc.token.type == "$END" else f"{_EXPECTED.get(exc.token.type, exc.token.type)} {str(exc.token)[:40]!r}"
+        got = "end of the notice" if exc.token.type == "$END" else f"{_GOT.get(exc.token.type, exc.token.type)} {str(exc.token)[:40]!r}"
         return NoticeSyntaxError(f"unexpected {got}", text=text, pos=exc.token.start_pos or 0, source=source, expected=expected)
     if isinstance(exc, UnexpectedCharacters):
         expected = sorted({_EXPECTED.get(t, t) for t in exc.allowed})
@@ -229,8 +295,10 @@ def _parse_region(text: str, view: str, region: _Region, source: str | None, ext
         skeleton = NoticeTransformer(text).transform(tree)
     except VisitError as exc:  # a callback raised: re-raise the original at its node
         orig = exc.orig_exc
-        pos = getattr(getattr(exc, "obj", None), "meta", None)
-        where = getattr(pos, "start_pos", None) or region.start
+        meta = getattr(getattr(exc, "obj", None), "meta", None)
+        where = getattr(orig, "pos", None)
+        if where is None:
+            where = getattr(meta, "start_pos", None) or region.start
         if isinstance(orig, InvalidReference):
             raise NoticeSyntaxError(str(orig), text=text, pos=where, source=source) from None
         if isinstance(orig, RegnoticeError):
@@ -247,7 +315,7 @@ def _parse_region(text: str, view: str, region: _Region, source: str | None, ext
         parts = [swap.get(id(p), p) for p in skeleton.parts]
     else:
         parts = skeleton.parts
-    facts = read_front_matter(parts, text)
+    facts = read_front_matter(parts, text, view)
     return Notice.model_construct(
         text=text[region.start : region.end],
         span=Span(start=region.start, end=region.end),
