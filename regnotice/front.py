@@ -35,10 +35,11 @@ _CHINESE_PREFIX = {
     "公通字": "Gongtongzi",
 }
 
-_EN_NUMBER = re.compile(
-    r"(?<![\w])(?P<prefix>(?:[A-Z][\w\-]*[ \u00a0]){0,3}[A-Z][\w\-]*)[ \u00a0]*"
-    r"[\[〔【(（][ \u00a0]*(?P<year>\d{4})[ \u00a0]*[\]〕】)）][ \u00a0]*No\.?[ \u00a0]*(?P<seq>\d{1,5})"
-)
+# English numbers are found by their bracketed year and "No.", then the issuer's
+# prefix (up to four capitalised words) is read just before it: cheaper than trying a
+# prefix at every position of a long paragraph.
+_EN_ANCHOR = re.compile(r"[ \u00a0]*[\[〔【(（][ \u00a0]*(?P<year>\d{4})[ \u00a0]*[\]〕】)）][ \u00a0]*No\.?[ \u00a0]*(?P<seq>\d{1,5})")
+_EN_PREFIX = re.compile(r"(?<![\w])(?:[A-Z][\w\-]*[ \u00a0]){0,3}[A-Z][\w\-]*$")
 _ZH_NUMBER = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,6}?)[〔\[【(（](?P<year>\d{4})[〕\]】)）](?P<seq>\d{1,5})号")
 
 
@@ -57,10 +58,15 @@ def find_doc_numbers(text: str, start: int = 0, end: int | None = None) -> list[
     """Every document number in ``text[start:end]``, with its span."""
     end = len(text) if end is None else end
     found = []
-    for pattern in (_EN_NUMBER, _ZH_NUMBER):
-        for m in pattern.finditer(text, start, end):
-            number = DocNumber(prefix=_normalise_prefix(m["prefix"]), year=int(m["year"]), seq=int(m["seq"]))
-            found.append((m.start(), number, Span(start=m.start(), end=m.end())))
+    for m in _EN_ANCHOR.finditer(text, start, end):
+        window = max(start, m.start() - 120)
+        prefix = _EN_PREFIX.search(text, window, m.start())
+        if prefix:
+            number = DocNumber(prefix=_normalise_prefix(prefix.group()), year=int(m["year"]), seq=int(m["seq"]))
+            found.append((prefix.start(), number, Span(start=prefix.start(), end=m.end())))
+    for m in _ZH_NUMBER.finditer(text, start, end):
+        number = DocNumber(prefix=_normalise_prefix(m["prefix"]), year=int(m["year"]), seq=int(m["seq"]))
+        found.append((m.start(), number, Span(start=m.start(), end=m.end())))
     return [(n, s) for _, n, s in sorted(found, key=lambda f: f[0])]
 
 

@@ -50,12 +50,16 @@ class _Frozen(BaseModel):
         does only what ``model_construct`` does when every field is given, so every
         field must be given (defaults included).
         """
-        obj = cls.__new__(cls)
-        object.__setattr__(obj, "__dict__", fields)
-        object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
-        object.__setattr__(obj, "__pydantic_extra__", None)
-        object.__setattr__(obj, "__pydantic_private__", None)
+        obj = _new(cls)
+        _set(obj, "__dict__", fields)
+        _set(obj, "__pydantic_fields_set__", set(fields))
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
         return obj
+
+
+_new = object.__new__
+_set = object.__setattr__
 
 
 class Span(_Frozen):

@@ -29,6 +29,7 @@ from lark.utils import TextSlice
 from .errors import InvalidReference, NoticeNotFound, NoticeSyntaxError, RegnoticeError
 from .front import read_front_matter
 from .grammar import notice_parser, terminal_regex
+from .lines import LineIndex
 from .models import Anomaly, Clause, Notice, Span
 from .transform import NoticeTransformer
 
@@ -37,7 +38,6 @@ __all__ = ["parse", "parse_all"]
 _WS = "[ \t\u00a0\u3000\ufeff]"
 # A line break inside a paragraph of hard-wrapped text: text on both sides.
 _SOFT_BREAK = re.compile(r"(?<=\S)[ \t\u00a0\u3000]*\r?\n(?=[ \t\u00a0\u3000]*\S)")
-_BLANK_LINE = re.compile(r"\n[ \t\u00a0\u3000]*\r?\n")
 _ADDRESSEE_OPENING = re.compile(r"^[ \t\u00a0\u3000\ufeff]*(To[ \t\u00a0])", re.M)
 _BLANK_AFTER = re.compile(r"[ \t\u00a0\u3000]*\r?\n[ \t\u00a0\u3000]*\r?\n")
 # Words without which no line can be the closing; a cheap test before the grammar's.
@@ -116,6 +116,15 @@ class _Locator:
         self.marker = re.compile(rf"{_WS}*(?:(?P<item>{terminal_regex('MARKER')})|{terminal_regex('SECTION_MARKER')})")
         self.closing = re.compile(rf"{_WS}*(?:{terminal_regex('CLOSING')})", re.M)
         self.foreword = re.compile(rf"{_WS}*{terminal_regex('FOREWORD_LABEL')}")
+        self._soft: str | None = None
+
+    @property
+    def soft(self) -> str:
+        """The page with every soft line break softened, built once when first needed.
+        Within any paragraph-aligned region it equals softening that region alone."""
+        if self._soft is None:
+            self._soft = soften(self.text)
+        return self._soft
 
     def candidates(self) -> list[tuple[int, str]]:
         """Start positions of addressee lines, with the layout that follows them.
@@ -130,9 +139,7 @@ class _Locator:
             if single:
                 found.append((at, self._layout(single.end())))
                 continue
-            block_end = _BLANK_LINE.search(self.text, at)
-            block = soften(self.text, at, block_end.start() if block_end else len(self.text))
-            if self.addressee.match(block, m.start()):
+            if self.addressee.match(self.soft, m.start()):
                 found.append((at, "blocks"))
         return found
 
@@ -164,7 +171,7 @@ class _Locator:
         return "blocks" if _BLANK_AFTER.match(self.text, pos) else "lines"
 
     def region(self, addressee: int, layout: str, limit: int) -> _Region:
-        text = self.text if layout == "lines" else soften(self.text, addressee, limit)
+        text = self.text if layout == "lines" else self.soft
         end = self._end(text, addressee, limit)
         start = self._start(self.text, addressee, layout)
         return _Region(start, end, layout, addressee)
@@ -172,9 +179,7 @@ class _Locator:
     def view(self, region: _Region) -> str:
         """The text the grammar reads for ``region``: the source itself, or for
         ``blocks`` the source with the region's soft line breaks softened."""
-        if region.layout == "lines":
-            return self.text
-        return soften(self.text, region.start, region.end)
+        return self.text if region.layout == "lines" else self.soft
 
     def _end(self, text: str, addressee: int, limit: int) -> int:
         seen_item = False
@@ -289,10 +294,12 @@ def _syntax_error(exc: UnexpectedInput, text: str, source: str | None) -> Notice
     return NoticeSyntaxError(str(exc), text=text, pos=0, source=source)  # pragma: no cover
 
 
-def _parse_region(text: str, view: str, region: _Region, source: str | None, extra: list[Anomaly]) -> Notice:
+def _parse_region(
+    text: str, view: str, region: _Region, source: str | None, extra: list[Anomaly], lines: LineIndex
+) -> Notice:
     try:
         tree = notice_parser().parse(TextSlice(view, region.start, region.end))
-        skeleton = NoticeTransformer(text).transform(tree)
+        skeleton = NoticeTransformer(text, lines).transform(tree)
     except VisitError as exc:  # a callback raised: re-raise the original at its node
         orig = exc.orig_exc
         meta = getattr(getattr(exc, "obj", None), "meta", None)
@@ -378,23 +385,19 @@ def _number(clauses: list[Clause], sections: list, text: str) -> tuple[list[Clau
     return out, anomalies
 
 
-def _line_col(text: str, pos: int) -> tuple[int, int]:
-    line = text.count("\n", 0, pos) + 1
-    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
-
-
 def _notices(text: str, source: str | None) -> Iterator[Notice]:
     """The distinct notices of a page, parsed lazily in order. The copies are sorted
     out first, so the first notice already reports every other copy."""
     if not isinstance(text, str):
         raise TypeError(f"parse() takes text (str), not {type(text).__name__}")
     locator, regions = _regions(text, source)
+    lines = LineIndex(text)
     distinct: dict[str, _Region] = {}
     notes: dict[int, list[Anomaly]] = {}
     first = regions[0]
     for region in regions:
         body = text[region.start : region.end]
-        line, column = _line_col(text, region.start)
+        line, column = lines.line_col(region.start)
         where = dict(line=line, column=column, span=Span(start=region.start, end=region.end))
         if body in distinct:
             message = f"an identical copy of the notice at line {line} was ignored"
@@ -406,7 +409,7 @@ def _notices(text: str, source: str | None) -> Iterator[Notice]:
         distinct[body] = region
     for region in distinct.values():
         view = locator.view(region)
-        yield _parse_region(text, view, region, source, notes.get(region.start, []))
+        yield _parse_region(text, view, region, source, notes.get(region.start, []), lines)
 
 
 def parse_all(text: str, source: str | None = None) -> list[Notice]:

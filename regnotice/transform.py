@@ -28,6 +28,7 @@ from .models import (
     Sentence,
     Span,
 )
+from .lines import LineIndex
 from .numbering import parse_marker
 
 __all__ = ["NoticeTransformer", "Skeleton"]
@@ -60,11 +61,10 @@ class Skeleton:
 
 
 class NoticeTransformer(Transformer):
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, lines: LineIndex | None = None) -> None:
         super().__init__(visit_tokens=False)
         self._source = source
-        # Line starts, for 1-based line/column of clause markers.
-        self._line_index: list[int] | None = None
+        self._lines = lines or LineIndex(source)
 
     # ------------------------------------------------------------------ helpers
     def _span(self, start: int, end: int) -> Span:
@@ -94,18 +94,6 @@ class NoticeTransformer(Transformer):
     def _split_trailing_break(self, nodes: list) -> tuple[list, Gap]:
         *body, brk = nodes
         return body, brk
-
-    def _line_col(self, pos: int) -> tuple[int, int]:
-        if self._line_index is None:
-            starts, i = [0], self._source.find("\n")
-            while i != -1:
-                starts.append(i + 1)
-                i = self._source.find("\n", i + 1)
-            self._line_index = starts
-        from bisect import bisect_right
-
-        line = bisect_right(self._line_index, pos)
-        return line, pos - self._line_index[line - 1] + 1
 
     def _marker(self, token: Token) -> Marker:
         try:
@@ -152,7 +140,7 @@ class NoticeTransformer(Transformer):
         nodes = [marker, *rest]
         heading = next((n for n in rest if isinstance(n, Heading)), None)
         start, end = marker.span.start, nodes[-1].span.end
-        line, column = self._line_col(start)
+        line, column = self._lines.line_col(start)
         clause = Clause.trusted(
             kind="clause",
             text=self._source[start:end],
