@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
-from lark.utils import TextSlice
 
 from .errors import InvalidReference, NoticeNotFound, NoticeSyntaxError, RegnoticeError
 from .front import read_front_matter
@@ -191,7 +190,7 @@ class _Locator:
             if marker:  # a section heading alone is no item: a notice needs one
                 seen_item = seen_item or marker["item"] is not None
             elif seen_item and _CLOSING_HINT.search(text, a, b) and self.closing.match(text, a, b):
-                return len(text[:b].rstrip())
+                return a + len(text[a:b].rstrip())
             last = b
         what = "the numbered items" if not seen_item else "the closing paragraph (entry into force or repeal)"
         raise NoticeSyntaxError(
@@ -278,15 +277,16 @@ def _regions(text: str, source: str | None) -> tuple[_Locator, list[_Region]]:
     return locator, regions
 
 
-def _syntax_error(exc: UnexpectedInput, text: str, source: str | None) -> NoticeSyntaxError:
+def _syntax_error(exc: UnexpectedInput, text: str, source: str | None, base: int) -> NoticeSyntaxError:
+    """The Lark error as a NoticeSyntaxError; the parser read ``text[base:...]``."""
     if isinstance(exc, UnexpectedToken):
         expected = sorted({_EXPECTED.get(t, t) for t in exc.accepts or exc.expected})
         got = "end of the notice" if exc.token.type == "$END" else f"{_GOT.get(exc.token.type, exc.token.type)} {str(exc.token)[:40]!r}"
-        return NoticeSyntaxError(f"unexpected {got}", text=text, pos=exc.token.start_pos or 0, source=source, expected=expected)
+        return NoticeSyntaxError(f"unexpected {got}", text=text, pos=(exc.token.start_pos or 0) + base, source=source, expected=expected)
     if isinstance(exc, UnexpectedCharacters):
         expected = sorted({_EXPECTED.get(t, t) for t in exc.allowed})
         return NoticeSyntaxError(
-            f"unexpected character {text[exc.pos_in_stream]!r}", text=text, pos=exc.pos_in_stream, source=source, expected=expected
+            f"unexpected character {text[exc.pos_in_stream + base]!r}", text=text, pos=exc.pos_in_stream + base, source=source, expected=expected
         )
     if isinstance(exc, UnexpectedEOF):
         expected = sorted({_EXPECTED.get(t, t) for t in exc.expected})
@@ -298,21 +298,23 @@ def _parse_region(
     text: str, view: str, region: _Region, source: str | None, extra: list[Anomaly], lines: LineIndex
 ) -> Notice:
     try:
-        tree = notice_parser().parse(TextSlice(view, region.start, region.end))
-        skeleton = NoticeTransformer(text, lines).transform(tree)
+        # A copy of the region, not a TextSlice: Lark counts the lines before a slice's
+        # start on every parse, which made a page of many notices quadratic.
+        tree = notice_parser().parse(view[region.start : region.end])
+        skeleton = NoticeTransformer(text, lines, base=region.start).transform(tree)
     except VisitError as exc:  # a callback raised: re-raise the original at its node
         orig = exc.orig_exc
         meta = getattr(getattr(exc, "obj", None), "meta", None)
         where = getattr(orig, "pos", None)
         if where is None:
-            where = getattr(meta, "start_pos", None) or region.start
+            where = region.start + (getattr(meta, "start_pos", None) or 0)
         if isinstance(orig, InvalidReference):
             raise NoticeSyntaxError(str(orig), text=text, pos=where, source=source) from None
         if isinstance(orig, RegnoticeError):
             raise orig from None
         raise
     except UnexpectedInput as exc:
-        raise _syntax_error(exc, text, source) from None
+        raise _syntax_error(exc, text, source, region.start) from None
     except LarkError as exc:  # pragma: no cover - any other Lark failure is still ours
         raise NoticeSyntaxError(str(exc), text=text, pos=region.start, source=source) from None
 

@@ -61,10 +61,13 @@ class Skeleton:
 
 
 class NoticeTransformer(Transformer):
-    def __init__(self, source: str, lines: LineIndex | None = None) -> None:
+    def __init__(self, source: str, lines: LineIndex | None = None, base: int = 0) -> None:
+        """``source`` is the whole text; the parser read ``source[base:...]``, so a
+        token's position plus ``base`` is its position in ``source``."""
         super().__init__(visit_tokens=False)
         self._source = source
         self._lines = lines or LineIndex(source)
+        self._base = base
 
     # ------------------------------------------------------------------ helpers
     def _span(self, start: int, end: int) -> Span:
@@ -72,7 +75,7 @@ class NoticeTransformer(Transformer):
 
     def _leaf(self, token: Token):
         cls = _LEAF[token.type]
-        start, end = token.start_pos, token.end_pos
+        start, end = token.start_pos + self._base, token.end_pos + self._base
         return cls.trusted(text=self._source[start:end], span=self._span(start, end), kind=_KIND[token.type])
 
     def _nodes(self, children) -> list:
@@ -99,9 +102,9 @@ class NoticeTransformer(Transformer):
         try:
             ordinal, style = parse_marker(token.value)
         except InvalidReference as exc:
-            exc.pos = token.start_pos  # where the bad marker stands, for the syntax error
+            exc.pos = token.start_pos + self._base  # where the bad marker stands, for the syntax error
             raise
-        start, end = token.start_pos, token.end_pos
+        start, end = token.start_pos + self._base, token.end_pos + self._base
         return Marker.trusted(
             kind="marker",
             text=self._source[start:end], span=self._span(start, end), ordinal=ordinal, style=style
