@@ -39,8 +39,14 @@ _WS = "[ \t\u00a0\u3000\ufeff]"
 _SOFT_BREAK = re.compile(r"(?<=\S)[ \t\u00a0\u3000]*\r?\n(?=[ \t\u00a0\u3000]*\S)")
 _ADDRESSEE_OPENING = re.compile(r"^[ \t\u00a0\u3000\ufeff]*(To[ \t\u00a0])", re.M)
 _BLANK_AFTER = re.compile(r"[ \t\u00a0\u3000]*\r?\n[ \t\u00a0\u3000]*\r?\n")
-# Words without which no line can be the closing; a cheap test before the grammar's.
-_CLOSING_HINT = re.compile(r"(?i:force|effect|repeal|abolish|annul|rescind|cease)|施行|废止")
+# Words without which no line can be the closing: a cheap test (plain substring
+# search of the lower-cased line) before the grammar's CLOSING terminal is tried.
+_CLOSING_HINTS = ("force", "effect", "repeal", "abolish", "annul", "rescind", "cease", "施行", "废止")
+
+
+def _may_close(line: str) -> bool:
+    low = line.lower()
+    return any(hint in low for hint in _CLOSING_HINTS)
 _TITLE_WORDS = re.compile(
     r"\b(?:Notice|Circular|Measures|Opinions|Decision|Provisions|Announcement|Guidelines|Regulatory)\b|通知|\[\d{4}\]|〔\d{4}〕"
 )
@@ -189,7 +195,7 @@ class _Locator:
             marker = self.marker.match(text, a, b)
             if marker:  # a section heading alone is no item: a notice needs one
                 seen_item = seen_item or marker["item"] is not None
-            elif seen_item and _CLOSING_HINT.search(text, a, b) and self.closing.match(text, a, b):
+            elif seen_item and _may_close(text[a:b]) and self.closing.match(text, a, b):
                 return a + len(text[a:b].rstrip())
             last = b
         what = "the numbered items" if not seen_item else "the closing paragraph (entry into force or repeal)"
