@@ -7,6 +7,7 @@ caller (and the CLI) can catch that one class::
     ├── NoticeSyntaxError      text that is not a well-formed notice (line, column, caret)
     ├── NoticeNotFound         a page in which no notice could be located
     ├── InputError             an input file that cannot be read, or is not UTF-8 text
+    ├── RuleFileError          a YAML data or rule file that is malformed (file:line, key)
     ├── UnknownClause          a clause reference that names no clause (lists the valid range)
     └── InvalidReference       a clause reference that is not a numbering at all ("(X", "abc")
 
@@ -21,6 +22,7 @@ __all__ = [
     "NoticeSyntaxError",
     "NoticeNotFound",
     "InputError",
+    "RuleFileError",
     "UnknownClause",
     "InvalidReference",
 ]
@@ -91,6 +93,11 @@ class NoticeNotFound(RegnoticeError):
 
 class InputError(RegnoticeError):
     """An input file that cannot be read or decoded. The message names the file."""
+
+
+class RuleFileError(RegnoticeError):
+    """A YAML data or rule file that cannot be read or does not validate. The message
+    names the file and line, the bad key and the keys allowed there."""
 
 
 class UnknownClause(RegnoticeError, LookupError):

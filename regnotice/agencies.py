@@ -1,0 +1,219 @@
+"""Registry of agencies and regulated parties, loaded from ``agencies.yaml``.
+
+Agencies have canonical ids, full names, abbreviations and aliases, and successor links
+(the CBIRC was succeeded by the NFRA in 2023). Regulated-party types have parent
+links: a rule on a parent binds its children.
+
+>>> reg = registry()
+>>> reg.resolve("the China Banking and Insurance Regulatory Commission")
+'cbirc'
+>>> reg.current("cbirc")
+'nfra'
+>>> reg.resolve("Financial Regulatory Bureau")
+'nfra'
+>>> reg.is_a("non-bank-payment-institution", "financial-institution")
+True
+"""
+
+from __future__ import annotations
+
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import RuleFileError
+from .yamlio import load_yaml
+
+__all__ = ["Agency", "Party", "Registry", "registry", "load_registry", "normalise"]
+
+REGISTRY_FILE = Path(__file__).resolve().parent / "agencies.yaml"
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.name, *getattr(self, "abbreviations", ()), *self.aliases)
+
+
+class Agency(_Entry):
+    """A public body: a ministry, a regulator, a court, or a generic kind of department."""
+
+    kind: Literal["agency"] = "agency"
+    abbreviations: tuple[str, ...] = ()
+    level: Literal["central", "local", "any"]
+    successor: Union[str, None] = None
+    succeeded_in: Union[int, None] = None
+    predecessor: Union[str, None] = None
+
+
+class Party(_Entry):
+    """A type of regulated party, with the types it is a kind of."""
+
+    kind: Literal["party"] = "party"
+    parents: tuple[str, ...] = ()
+
+
+class _AgencyBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    abbreviations: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+    level: Literal["central", "local", "any"]
+    successor: Union[str, None] = None
+    succeeded_in: Union[int, None] = None
+    predecessor: Union[str, None] = None
+
+
+class _PartyBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    parents: list[str] = Field(default_factory=list)
+
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+
+
+def normalise(mention: str) -> str:
+    """The form names are compared in: lower case, one space, straight apostrophes,
+    no leading "the", no trailing punctuation.
+
+    >>> normalise("  The People’s Bank of China, ")
+    "people's bank of china"
+    """
+    text = " ".join(mention.translate(_APOSTROPHES).split()).strip(" ,.;:")
+    text = text.lower()
+    return text[4:] if text.startswith("the ") else text
+
+
+class Registry:
+    """Agencies and parties by id, and a lookup from every spelling to its id."""
+
+    def __init__(self, agencies: dict[str, Agency], parties: dict[str, Party], source: str = "<registry>") -> None:
+        self.agencies = agencies
+        self.parties = parties
+        self._by_spelling: dict[str, str] = {}
+        for entry in (*agencies.values(), *parties.values()):
+            for spelling in entry.spellings:
+                key = normalise(spelling)
+                other = self._by_spelling.get(key)
+                if other is not None and other != entry.id:
+                    raise RuleFileError(f"{source}: {spelling!r} names both {other!r} and {entry.id!r}")
+                self._by_spelling[key] = entry.id
+        self._check_links(source)
+
+    def _check_links(self, source: str) -> None:
+        for agency in self.agencies.values():
+            for link in (agency.successor, agency.predecessor):
+                if link is not None and link not in self.agencies:
+                    raise RuleFileError(f"{source}: agency {agency.id!r} links to unknown agency {link!r}")
+        for party in self.parties.values():
+            for parent in party.parents:
+                if parent not in self.parties:
+                    raise RuleFileError(
+                        f"{source}: party {party.id!r} has unknown parent {parent!r}; known parties: {', '.join(sorted(self.parties))}"
+                    )
+        for party_id in self.parties:  # no cycles
+            try:
+                self.ancestors(party_id)
+            except RuleFileError as exc:
+                raise RuleFileError(f"{source}: {exc}") from None
+
+    def __contains__(self, entry_id: str) -> bool:
+        return entry_id in self.agencies or entry_id in self.parties
+
+    def get(self, entry_id: str) -> Agency | Party:
+        entry = self.agencies.get(entry_id) or self.parties.get(entry_id)
+        if entry is None:
+            raise KeyError(entry_id)
+        return entry
+
+    def resolve(self, mention: str) -> str | None:
+        """The id a mention names (any spelling, case-insensitive), or None."""
+        return self._by_spelling.get(normalise(mention))
+
+    def resolve_all(self, mentions: list[str] | tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(ids of the resolved mentions, the mentions left unresolved), both in order.
+        An unresolved mention is reported, never dropped."""
+        ids, unresolved = [], []
+        for mention in mentions:
+            found = self.resolve(mention)
+            (ids if found else unresolved).append(found or mention)
+        return tuple(ids), tuple(unresolved)
+
+    def current(self, agency_id: str) -> str:
+        """The body that carries an agency's duties today, following successor links."""
+        seen = {agency_id}
+        while (nxt := self.agencies[agency_id].successor) is not None:
+            if nxt in seen:
+                raise RuleFileError(f"successor links of {agency_id!r} form a cycle")
+            seen.add(nxt)
+            agency_id = nxt
+        return agency_id
+
+    def ancestors(self, party_id: str) -> tuple[str, ...]:
+        """Every party type ``party_id`` is a kind of, nearest first (itself excluded)."""
+        out: list[str] = []
+        frontier = list(self.parties[party_id].parents)
+        while frontier:
+            parent = frontier.pop(0)
+            if parent == party_id:
+                raise RuleFileError(f"party {party_id!r} is its own ancestor")
+            if parent not in out:
+                out.append(parent)
+                frontier.extend(self.parties[parent].parents)
+        return tuple(out)
+
+    def is_a(self, party_id: str, parent_id: str) -> bool:
+        """Whether a rule on ``parent_id`` binds ``party_id``."""
+        return party_id == parent_id or parent_id in self.ancestors(party_id)
+
+
+def _entries(raw: object, section: str, body: type[BaseModel], build, source: str) -> dict:
+    if not isinstance(raw, dict):
+        raise RuleFileError(f"{source}: {section!r} must map ids to entries")
+    out = {}
+    for entry_id, fields in raw.items():
+        try:
+            checked = body.model_validate(fields or {})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in exc.errors(include_url=False)
+            )
+            allowed = ", ".join(body.model_fields)
+            raise RuleFileError(f"{source}: {section}.{entry_id}: {problems} (allowed keys: {allowed})") from None
+        out[entry_id] = build(id=entry_id, **{k: tuple(v) if isinstance(v, list) else v for k, v in checked.model_dump().items()})
+    return out
+
+
+def load_registry(path: str | Path | None = None) -> Registry:
+    """Load and check a registry file (the bundled one by default)."""
+    path = Path(path) if path else REGISTRY_FILE
+    data = load_yaml(path)
+    source = str(path)
+    if not isinstance(data, dict) or set(data) - {"agencies", "parties"}:
+        keys = sorted(data) if isinstance(data, dict) else type(data).__name__
+        raise RuleFileError(f"{source}: expected the top-level keys agencies and parties, got {keys}")
+    agencies = _entries(data.get("agencies", {}), "agencies", _AgencyBody, Agency, source)
+    parties = _entries(data.get("parties", {}), "parties", _PartyBody, Party, source)
+    clash = set(agencies) & set(parties)
+    if clash:
+        raise RuleFileError(f"{source}: ids used for both an agency and a party: {', '.join(sorted(clash))}")
+    return Registry(agencies, parties, source)
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    """The bundled registry, loaded once per process."""
+    return load_registry()
+
+
