@@ -14,7 +14,7 @@ node carries a :class:`Span` into the text it was parsed from, and
 from __future__ import annotations
 
 import re
-from typing import Iterator, Literal, Union
+from typing import Annotated, Iterator, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +36,22 @@ __all__ = [
     "Citation",
     "Anomaly",
     "Notice",
+    "Extract",
+    "Condition",
+    "Prohibition",
+    "ExceptionRule",
+    "Obligation",
+    "Responsibility",
+    "Definition",
+    "Penalty",
+    "Consequence",
+    "Repeal",
+    "EntryIntoForce",
+    "Reference",
+    "Unmodeled",
+    "Rule",
+    "RULE_KINDS",
+    "RuleSet",
 ]
 
 
@@ -289,3 +305,155 @@ class Notice(_Node):
             if spans:
                 found.append((clause, spans))
         return found
+
+
+# ---------------------------------------------------------------------------- rules
+#
+# Typed rules extracted from the clauses' sentences (extract.py). A discriminated union
+# on ``kind``. Every rule carries a stable id (``yinfa-2026-42/6/2``: notice, clause
+# ordinal, rule number within the clause), the clause's ordinal and marker, its span and
+# verbatim quote; every extracted part carries its own span.
+
+
+class Extract(_Frozen):
+    """A piece of a sentence the extractor identified: a bearer, an activity, a
+    condition. ``ref`` is the registry id it resolved to, when it names an agency or a
+    party type; ``None`` when it names none (reported by ``coverage``)."""
+
+    text: str
+    span: Span
+    ref: Union[str, None] = None
+
+
+class Condition(_Frozen):
+    """One condition of an exception: an approval, a consent, a filing, reliance on
+    infrastructure, or another requirement."""
+
+    kind: Literal["approval", "consent", "filing", "reliance", "authorization", "other"]
+    text: str
+    span: Span
+    authority: Union[Extract, None] = None
+
+
+class _Rule(_Frozen):
+    id: str
+    clause: int
+    marker: str
+    span: Span
+    quote: str
+
+
+class Prohibition(_Rule):
+    kind: Literal["prohibition"] = "prohibition"
+    bearers: tuple[Extract, ...] = ()
+    activities: tuple[Extract, ...] = ()
+    objects: tuple[str, ...] = ()
+    territory: Union[Literal["domestic", "overseas", "within_country", "any"], None] = None
+    qualifiers: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()
+
+
+class ExceptionRule(_Rule):
+    kind: Literal["exception"] = "exception"
+    applies_to: tuple[str, ...] = ()
+    mode: Literal["all_of", "any_of"] = "all_of"
+    conditions: tuple[Condition, ...] = ()
+
+
+class Obligation(_Rule):
+    kind: Literal["obligation"] = "obligation"
+    bearers: tuple[Extract, ...] = ()
+    duties: tuple[Extract, ...] = ()
+
+
+class Responsibility(_Rule):
+    kind: Literal["responsibility"] = "responsibility"
+    lead: tuple[Extract, ...] = ()
+    participants: tuple[Extract, ...] = ()
+    coordinators: tuple[Extract, ...] = ()
+    duties: tuple[Extract, ...] = ()
+    scope: Union[Extract, None] = None
+
+
+class Definition(_Rule):
+    kind: Literal["definition"] = "definition"
+    term: Extract
+    meaning: Union[Extract, None] = None
+    examples: tuple[Extract, ...] = ()
+
+
+class Penalty(_Rule):
+    kind: Literal["penalty"] = "penalty"
+    conduct: tuple[Extract, ...] = ()
+    sanction: Extract
+    criminal: bool = False
+
+
+class Consequence(_Rule):
+    kind: Literal["consequence"] = "consequence"
+    condition: Extract
+    results: tuple[Extract, ...] = ()
+
+
+class Repeal(_Rule):
+    kind: Literal["repeal"] = "repeal"
+    repealed: tuple[DocNumber, ...] = ()
+    title: Union[Extract, None] = None
+
+
+class EntryIntoForce(_Rule):
+    kind: Literal["entry_into_force"] = "entry_into_force"
+    when: Extract
+
+
+class Reference(_Rule):
+    kind: Literal["reference"] = "reference"
+    title: Extract
+    number: Union[DocNumber, None] = None
+
+
+class Unmodeled(_Rule):
+    """A sentence the extractor could not classify: kept, with its span, never dropped."""
+
+    kind: Literal["unmodeled"] = "unmodeled"
+
+
+Rule = Annotated[
+    Union[
+        Prohibition,
+        ExceptionRule,
+        Obligation,
+        Responsibility,
+        Definition,
+        Penalty,
+        Consequence,
+        Repeal,
+        EntryIntoForce,
+        Reference,
+        Unmodeled,
+    ],
+    Field(discriminator="kind"),
+]
+
+RULE_KINDS = (
+    "prohibition",
+    "exception",
+    "obligation",
+    "responsibility",
+    "definition",
+    "penalty",
+    "consequence",
+    "repeal",
+    "entry_into_force",
+    "reference",
+    "unmodeled",
+)
+
+
+class RuleSet(_Frozen):
+    """The rules of one notice, as exported to YAML."""
+
+    notice: str
+    number: Union[DocNumber, None] = None
+    title: Union[str, None] = None
+    rules: tuple[Rule, ...] = ()
