@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Union
@@ -80,6 +81,7 @@ class _PartyBody(BaseModel):
     parents: list[str] = Field(default_factory=list)
 
 
+_WORD = re.compile(r"[^\s,;:()]+")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 
 
@@ -140,6 +142,18 @@ class Registry:
     def resolve(self, mention: str) -> str | None:
         """The id a mention names (any spelling, case-insensitive), or None."""
         return self._by_spelling.get(normalise(mention))
+
+    def match_prefix(self, text: str) -> tuple[str, int] | None:
+        """The entry whose spelling opens ``text`` (the longest), and the length of that
+        opening in ``text``: "other departments continue to ..." -> ("relevant-departments", 17).
+        """
+        words = list(_WORD.finditer(text))
+        for k in range(min(len(words), 16), 0, -1):
+            end = words[k - 1].end()
+            found = self.resolve(text[:end])
+            if found:
+                return found, end
+        return None
 
     def resolve_all(self, mentions: list[str] | tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(ids of the resolved mentions, the mentions left unresolved), both in order.
