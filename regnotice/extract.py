@@ -516,6 +516,7 @@ class _SentenceTransformer(Transformer):
         fields = dict(
             bearers=tuple(bearers),
             activities=tuple(activities),
+            terms=_terms(atext),
             objects=_objects(atext + " " + extra),
             territory=self._territory(atext + " " + extra),
             qualifiers=self._qualifiers(cue_text, atext, extra),
@@ -767,6 +768,14 @@ _OBJECTS = (
 )
 
 
+def _terms(text: str) -> tuple[str, ...]:
+    """The quoted terms a prohibition names as data: 'terms such as "virtual currency,"
+    "stablecoin," or "RWA"' -> ("virtual currency", "stablecoin", "RWA")."""
+    return tuple(
+        (m.group(1) if m.group(1) is not None else m.group(2)).strip(" ,.;，。；") for m in _QUOTE.finditer(text)
+    )
+
+
 def _objects(text: str) -> tuple[str, ...]:
     """The regulated objects a text names (virtual currency, RWA tokenization, ...)."""
     found = [name for name, pattern in _OBJECTS if pattern.search(text)]
@@ -775,6 +784,7 @@ def _objects(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+_OF = re.compile(r"\b(?:of|from|by)\s+", re.I)
 _AUTHORITY = re.compile(r"\b(?:of|from|by)\s+(?:the\s+)?((?:relevant\s+|competent\s+)?[\w' ]+?(?:departments?|authorities|authority|regulators?|commission|bank of china|council|administration))\b", re.I)
 
 
@@ -785,11 +795,18 @@ def _conditions(parts: _Parts, text: str, start: int) -> tuple[Condition, ...]:
         tokens = list(condition_lexer().lex(text))
     except LarkError:  # pragma: no cover - the condition lexer accepts any text
         tokens = []
-    authority_m = _AUTHORITY.search(text)
     authority = None
-    if authority_m:
-        a_text = authority_m.group(1)
-        authority = parts.extract(a_text, start + authority_m.start(1), parts.registry.resolve(a_text))
+    for m in _OF.finditer(text):  # "approval of the CSRC", "consent of relevant authorities"
+        at = m.end() + (4 if text[m.end() : m.end() + 4].lower() == "the " else 0)
+        opening = parts.registry.match_prefix(text[at:])
+        if opening:
+            ref, length = opening
+            authority = parts.extract(text[at : at + length], start + at, ref)
+            break
+    if authority is None:
+        named = _AUTHORITY.search(text)
+        if named:
+            authority = parts.extract(named.group(1), start + named.start(1), None)
     cues = [t for t in tokens if t.type in _CONDITION_CUES]
     for i, tok in enumerate(cues):
         begin = tok.start_pos

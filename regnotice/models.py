@@ -14,6 +14,7 @@ node carries a :class:`Span` into the text it was parsed from, and
 from __future__ import annotations
 
 import re
+import weakref
 from typing import Annotated, Iterator, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -210,6 +211,9 @@ class Block(_Node):
 
 Part = Union[Block, Clause, SectionHeading, Gap]
 
+# Rules extracted from a Notice, by id() of the notice; an entry goes with its notice.
+_RULESETS: dict[int, "RuleSet"] = {}
+
 
 class DocNumber(_Frozen):
     """A normalised document number: ``Yinfa [2026] No. 42`` is
@@ -291,6 +295,29 @@ class Notice(_Node):
             raise UnknownClause(ref, range(ordinals[0], ordinals[-1] + 1))
         raise UnknownClause(ref, tuple(sorted(set(ordinals))))
 
+    @property
+    def ruleset(self) -> "RuleSet":
+        """The rules of the notice as a :class:`RuleSet`, extracted on first use and kept
+        for the life of this object."""
+        found = _RULESETS.get(id(self))
+        if found is None:
+            from .extract import extract_rules
+
+            found = extract_rules(self)
+            _RULESETS[id(self)] = found
+            weakref.finalize(self, _RULESETS.pop, id(self), None)
+        return found
+
+    @property
+    def rules(self) -> tuple:
+        """Every rule of the notice, clause by clause, then the closing paragraph."""
+        return self.ruleset.rules
+
+    def rules_for(self, ref: int | str) -> tuple:
+        """The rules of one clause, for a reference in any numbering (see :meth:`clause`)."""
+        ordinal = self.clause(ref).ordinal
+        return tuple(r for r in self.rules if r.clause == ordinal)
+
     def search(self, phrase: str) -> list[tuple[Clause, list[Span]]]:
         """Clauses whose text contains ``phrase`` (case-insensitive, spaces folded),
         each with the spans of its matches."""
@@ -347,6 +374,7 @@ class Prohibition(_Rule):
     kind: Literal["prohibition"] = "prohibition"
     bearers: tuple[Extract, ...] = ()
     activities: tuple[Extract, ...] = ()
+    terms: tuple[str, ...] = ()
     objects: tuple[str, ...] = ()
     territory: Union[Literal["domestic", "overseas", "within_country", "any"], None] = None
     qualifiers: tuple[str, ...] = ()

@@ -1,0 +1,271 @@
+"""Rule extraction: the seed's rules, and sentences in phrasings the seed does not use."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel
+
+import regnotice
+from regnotice.extract import extract_sentence, split_list
+from regnotice.models import DocNumber
+
+NOTICE = regnotice.load()
+SOURCE = NOTICE.text
+OFFSET = NOTICE.span.start
+
+
+def rules(ref, kind=None):
+    return [r for r in NOTICE.rules_for(ref) if kind is None or r.kind == kind]
+
+
+def texts(extracts):
+    return [e.text for e in extracts]
+
+
+def refs(extracts):
+    return [e.ref for e in extracts]
+
+
+# ----------------------------------------------------------------------- the seed
+
+
+def test_clause_1_definition_of_virtual_currency():
+    (definition,) = rules("I", "definition")
+    assert definition.term.text == "Virtual currencies"
+    assert texts(definition.examples) == ["Bitcoin", "Ether", "Tether"]
+
+
+def test_clause_1_six_activities_prohibited_inside_the_territory():
+    prohibition = next(r for r in rules("I", "prohibition") if len(r.activities) == 6)
+    assert prohibition.territory == "domestic"
+    assert texts(prohibition.activities)[0] == "The exchange of fiat currency and virtual currency within the territory"
+    assert texts(prohibition.activities)[-1] == "trading of virtual currency-related financial products"
+    assert "across the board" in prohibition.qualifiers
+
+
+def test_clause_1_overseas_entities_and_the_rmb_stablecoin():
+    overseas, stablecoin = (r for r in rules("I", "prohibition") if r.bearers and r.bearers[0].ref)
+    assert refs(overseas.bearers) == ["overseas-entity"]
+    assert "domestic entities" in overseas.activities[0].text
+    assert refs(stablecoin.bearers) == ["any-unit-or-individual"]
+    assert stablecoin.objects == ("rmb_pegged_stablecoin",) and stablecoin.territory == "overseas"
+    (exception,) = [r for r in rules("I", "exception") if r.id in stablecoin.exceptions]
+    assert [c.kind for c in exception.conditions] == ["consent"]
+    assert exception.conditions[0].authority.ref == "relevant-departments"
+
+
+def test_clause_2_definition_and_the_prohibition_excepted_by_approval_and_infrastructure():
+    (definition,) = rules("II", "definition")
+    assert definition.term.text == "Tokenization of Real-World Assets"
+    prohibition = rules("II", "prohibition")[0]
+    (exception,) = rules("II", "exception")
+    assert exception.applies_to == (prohibition.id,) and prohibition.exceptions == (exception.id,)
+    assert exception.mode == "all_of"
+    assert [c.kind for c in exception.conditions] == ["approval", "reliance"]
+    assert exception.conditions[0].authority.text == "competent authorities"
+    assert "specific financial infrastructures" in exception.conditions[1].text
+
+
+@pytest.mark.parametrize(("index", "lead"), [(0, "pboc"), (1, "csrc")])
+def test_clause_3_two_responsibilities(index, lead):
+    responsibility = rules("III", "responsibility")[index]
+    assert refs(responsibility.lead) == [lead]
+    assert len(responsibility.participants) == 8 and all(refs(responsibility.participants))
+    assert refs(responsibility.coordinators) == ["cac", "spc", "spp"]
+    assert responsibility.duties[0].text == "improve the work mechanism"
+
+
+def test_clause_6_three_prohibitions():
+    first, second, third = rules(6, "prohibition")
+    assert refs(first.bearers) == ["financial-institution", "non-bank-payment-institution"]
+    assert texts(first.activities) == [
+        "providing account opening, fund transfer, and clearing services for virtual currency-related business activities",
+        "issuing and selling financial products related to virtual currency",
+        "including virtual currency and related financial products in the scope of collateral",
+        "conducting insurance business related to virtual currency",
+        "including virtual currency in the scope of insurance liability",
+    ]
+    assert "unauthorized" in second.qualifiers and second.objects == ("rwa_tokenization",)
+    assert refs(third.bearers) == ["intermediary", "it-service-provider"]
+
+
+def test_clause_8_registration_terms_as_data():
+    (prohibition,) = rules(8, "prohibition")
+    assert refs(prohibition.bearers) == ["business-registration"]
+    terms = prohibition.terms
+    assert terms == ("virtual currency", "virtual asset", "cryptocurrency", "crypto asset", "stablecoin", "real-world asset tokenization", "RWA")
+
+
+def test_clause_9_mining():
+    new_projects, machines = rules("IX", "prohibition")
+    assert texts(new_projects.activities) == ["new mining projects"]
+    assert refs(machines.bearers) == ["mining-machine-producer"]
+    assert machines.territory == "within_country"
+    titles = [r.title.text for r in rules("IX", "reference")]
+    assert titles == ["Notice on the Rectification of Virtual Currency Mining Activities", "Guidance Catalog for Industrial Structure Adjustment (2024 Edition)"]
+
+
+def test_clauses_13_and_14_exceptions_and_domestic_equity():
+    (exception13,) = rules("XIII", "exception")
+    assert [c.kind for c in exception13.conditions] == ["approval"]
+    (exception14,) = rules("XIV", "exception")
+    assert [c.kind for c in exception14.conditions] == ["consent", "filing"]
+    assert exception14.mode == "all_of"
+    definition = next(r for r in rules("XIV", "definition"))
+    assert definition.term.text == "domestic equity"
+    assert definition.meaning.text.startswith("domestic ownership rights, income rights")
+
+
+def test_clause_18_penalties_and_clause_19_consequence():
+    penalties = rules(18, "penalty")
+    assert [p.criminal for p in penalties] == [False, True, False, True]
+    (consequence,) = rules(19, "consequence")
+    assert texts(consequence.results) == [
+        "the relevant civil legal actions shall be invalid",
+        "any resulting losses shall be borne by them",
+    ]
+
+
+def test_closing_repeal_and_entry_into_force():
+    closing = [r for r in NOTICE.rules if r.clause == 0]
+    (repeal,) = [r for r in closing if r.kind == "repeal"]
+    assert repeal.repealed == (DocNumber(prefix="Yinfa", year=2021, seq=237),)
+    (entry,) = [r for r in closing if r.kind == "entry_into_force"]
+    assert entry.when.text == "upon the date of its issuance"
+
+
+def test_every_rule_and_part_is_traceable():
+    def check(node):
+        if hasattr(node, "span") and hasattr(node, "text") and not hasattr(node, "quote"):
+            assert SOURCE[node.span.start - OFFSET : node.span.end - OFFSET] == node.text, node
+        for value in node.__dict__.values() if hasattr(node, "__dict__") else ():
+            for item in value if isinstance(value, tuple) else (value,):
+                if isinstance(item, BaseModel):
+                    check(item)
+
+    for rule in NOTICE.rules:
+        assert SOURCE[rule.span.start - OFFSET : rule.span.end - OFFSET] == rule.quote
+        check(rule)
+
+
+def test_no_sentence_is_dropped():
+    covered = {r.span.start for r in NOTICE.rules}
+    for clause in NOTICE.clauses:
+        for sentence in clause.sentences:
+            assert sentence.span.start in covered, sentence.text
+
+
+def test_rule_ids_are_stable_and_unique():
+    ids = [r.id for r in NOTICE.rules]
+    assert len(ids) == len(set(ids))
+    assert ids[0] == "yinfa-2026-42/1/1"
+    assert all(i.startswith("yinfa-2026-42/") for i in ids)
+
+
+# ------------------------------------------------------------ phrasings not in the seed
+
+# (sentence, kind of the first rule, {field: expected texts or refs})
+NOVEL = [
+    ("Banks are prohibited from opening accounts for crypto exchanges, issuing stablecoins, or offering custody services.",
+     "prohibition", {"activities": ["opening accounts for crypto exchanges", "issuing stablecoins", "offering custody services"]}),
+    ("Payment institutions may not provide settlement services for virtual currency trading.",
+     "prohibition", {"bearers.ref": ["non-bank-payment-institution"]}),
+    ("Internet platforms must not publish advertisements for virtual assets.", "prohibition", {"bearers.ref": ["internet-enterprise"]}),
+    ("Overseas exchanges are not allowed to solicit domestic customers.", "prohibition", {"activities": ["solicit domestic customers"]}),
+    ("No financial institution may hold virtual currency as collateral.", "prohibition", {"bearers.ref": ["financial-institution"]}),
+    ("It is prohibited for any unit or individual to organize virtual currency mining.",
+     "prohibition", {"bearers.ref": ["any-unit-or-individual"], "activities": ["organize virtual currency mining"]}),
+    ("Intermediaries are forbidden to promote RWA tokens.", "prohibition", {"bearers.ref": ["intermediary"]}),
+    ("Token issuance financing, virtual currency lending, and margin trading shall be prohibited.",
+     "prohibition", {"activities": ["Token issuance financing", "virtual currency lending", "margin trading"]}),
+    ("Without the approval of the People's Bank of China, no institution may issue a stablecoin.",
+     "prohibition", {"exception.kinds": ["approval"], "exception.authority": ["pboc"]}),
+    ("Without the consent of the competent authorities, domestic entities may not list tokens overseas.",
+     "prohibition", {"bearers.ref": ["domestic-entity"], "exception.kinds": ["consent"], "territory": "overseas"}),
+    ("Issuing asset-backed tokens shall be prohibited, except for pilot projects carried out with the approval of the CSRC.",
+     "prohibition", {"exception.kinds": ["approval"], "exception.authority": ["csrc"]}),
+    ("Stablecoin refers to a token that maintains a stable value against a fiat currency.",
+     "definition", {"term": "Stablecoin", "meaning": "a token that maintains a stable value against a fiat currency"}),
+    ("Digital collectibles such as NFTs and game items have the main characteristics of being unique tokens.",
+     "definition", {"term": "Digital collectibles", "examples": ["NFTs and game items"]}),
+    ("The China Securities Regulatory Commission, together with the State Administration of Foreign Exchange, will supervise overseas listings.",
+     "responsibility", {"lead.ref": ["csrc"], "participants.ref": ["safe"], "duties": ["supervise overseas listings"]}),
+    ("Local governments are overall responsible for the clean-up of mining farms in their regions.",
+     "responsibility", {"lead.ref": ["local-governments"], "scope": "the clean-up of mining farms in their regions"}),
+    ("The leading department is the People's Bank of China, with participation from the Ministry of Public Security, in coordination with courts.",
+     "responsibility", {"lead.ref": ["pboc"], "participants.ref": ["mps"], "coordinators.ref": ["courts"]}),
+    ("The CSRC, the SAFE, and other departments, in accordance with their respective responsibilities, supervise cross-border tokenization.",
+     "responsibility", {"lead.ref": ["csrc", "safe", "relevant-departments"]}),
+    ("Financial institutions should report suspicious transactions to the anti-money laundering authorities.",
+     "obligation", {"bearers.ref": ["financial-institution"], "duties": ["report suspicious transactions to the anti-money laundering authorities"]}),
+    ("Violations of this notice shall be punished in accordance with the Anti-Money Laundering Law.", "penalty", {"criminal": False}),
+    ("If the conduct constitutes a crime, criminal liability shall be pursued in accordance with the law.", "penalty", {"criminal": True}),
+    ("If any institution purchases crypto assets, the resulting contracts shall be invalid.",
+     "consequence", {"results": ["the resulting contracts shall be invalid"]}),
+    ("The Interim Measures on Token Offerings (Yinfa [2017] No. 99) are hereby repealed.",
+     "repeal", {"repealed": [DocNumber(prefix="Yinfa", year=2017, seq=99)]}),
+    ("These measures shall take effect on 1 March 2027.", "entry_into_force", {"when": "on 1 March 2027"}),
+]
+
+
+def _field(kind_fields: list, path: str):
+    (cls, fields), *rest = kind_fields
+    head, _, attr = path.partition(".")
+    if head == "exception":
+        exception = next(f for c, f in rest if c.__name__ == "ExceptionRule")
+        if attr == "kinds":
+            return [c.kind for c in exception["conditions"]]
+        return [c.authority.ref for c in exception["conditions"]]
+    value = fields[head]
+    if attr == "ref":
+        return [e.ref for e in value]
+    if isinstance(value, tuple) and value and hasattr(value[0], "text"):
+        return [e.text for e in value]
+    return value.text if hasattr(value, "text") else (list(value) if isinstance(value, tuple) else value)
+
+
+@pytest.mark.parametrize(("sentence", "kind", "expected"), NOVEL, ids=[s[:40] for s, _, _ in NOVEL])
+def test_novel_phrasings(sentence, kind, expected):
+    found = extract_sentence(sentence)
+    assert found, "the grammar did not accept the sentence"
+    assert found[0][0].model_fields["kind"].default == kind
+    for path, value in expected.items():
+        assert _field(found, path) == value, path
+
+
+def test_at_least_fifteen_novel_phrasings_across_the_kinds():
+    assert len(NOVEL) >= 15
+    assert {k for _, k, _ in NOVEL} >= {"prohibition", "definition", "responsibility", "obligation", "penalty", "consequence", "repeal", "entry_into_force"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The weather was fine.", "Virtual currency does not possess legal status.", "Members meet twice a year."],
+)
+def test_sentences_without_a_pattern_are_not_classified(sentence):
+    assert extract_sentence(sentence) == []
+
+
+# ------------------------------------------------------------------- list splitting
+
+LISTS = [
+    ("A, B, and C", "items", ["A", "B", "C"]),
+    ("A, B or C, etc.", "items", ["A", "B or C"]),
+    ("A as well as B", "items", ["A as well as B"]),
+    ("apples, pears, etc.", "items", ["apples", "pears"]),
+    ('"a," "b," or "c"', "items", ['"a," "b," or "c"']),
+    ("X (including Y, Z), W", "items", ["X (including Y, Z)", "W"]),
+    ("providing a, b, and c services, issuing d, or including e", "activities", ["providing a, b, and c services", "issuing d", "including e"]),
+    ("providing custody, clearing, and settlement services", "activities", ["providing custody, clearing, and settlement services"]),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), LISTS)
+def test_split_list(text, kind, expected):
+    assert [t for t, _ in split_list(text, kind=kind)] == expected
+
+
+def test_split_list_positions_point_into_the_text():
+    text = "alpha, beta, and gamma"
+    for item, start in split_list(text, 0):
+        assert text[start : start + len(item)] == item
