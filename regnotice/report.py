@@ -1,0 +1,113 @@
+"""Reports over a notice's rules: coverage of the extractor, and who does what where.
+
+>>> import regnotice
+>>> report = coverage(regnotice.load())
+>>> report.sentences > 0 and 0 < report.share <= 1
+True
+>>> matrix = agency_matrix(regnotice.load())
+>>> "lead" in matrix["pboc"][3]
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .agencies import registry
+from .models import Notice
+
+__all__ = ["ClauseCoverage", "Coverage", "coverage", "agency_matrix", "ROLES"]
+
+#: Roles an agency or party can play in a clause, in the order reports list them.
+ROLES = ("lead", "participant", "coordinator", "enforcer", "bearer", "authority")
+
+# Kinds that state something about a sentence; a reference alone does not model it.
+_MODELLING = frozenset(
+    {"prohibition", "exception", "obligation", "responsibility", "definition", "penalty", "consequence", "repeal", "entry_into_force"}
+)
+
+
+@dataclass(frozen=True)
+class ClauseCoverage:
+    ordinal: int
+    marker: str
+    sentences: int
+    modeled: int
+    unmodeled: tuple[str, ...] = ()
+
+    @property
+    def share(self) -> float:
+        return self.modeled / self.sentences if self.sentences else 1.0
+
+
+@dataclass(frozen=True)
+class Coverage:
+    clauses: tuple[ClauseCoverage, ...]
+    unresolved: tuple[str, ...] = field(default=())
+
+    @property
+    def sentences(self) -> int:
+        return sum(c.sentences for c in self.clauses)
+
+    @property
+    def modeled(self) -> int:
+        return sum(c.modeled for c in self.clauses)
+
+    @property
+    def share(self) -> float:
+        return self.modeled / self.sentences if self.sentences else 1.0
+
+
+def coverage(notice: Notice) -> Coverage:
+    """The share of sentences the extractor modeled, per clause and overall, with the
+    sentences it did not model and the party mentions the registry did not resolve."""
+    by_sentence: dict[tuple[int, int], set[str]] = {}
+    unresolved: list[str] = []
+    for rule in notice.rules:
+        by_sentence.setdefault((rule.clause, rule.span.start), set()).add(rule.kind)
+        for name in ("bearers", "lead", "participants", "coordinators"):
+            for part in getattr(rule, name, ()):
+                if part.ref is None and part.text not in unresolved:
+                    unresolved.append(part.text)
+    rows = []
+    groups = [(c.ordinal, c.marker, list(c.sentences)) for c in notice.clauses]
+    closing = next((p for p in notice.parts if getattr(p, "kind", None) == "closing"), None)
+    if closing is not None:
+        groups.append((0, "closing", [s for p in closing.paragraphs for s in p.sentences]))
+    for ordinal, marker, sentences in groups:
+        missed = tuple(s.text for s in sentences if not (by_sentence.get((ordinal, s.span.start), set()) & _MODELLING))
+        rows.append(ClauseCoverage(ordinal, marker, len(sentences), len(sentences) - len(missed), missed))
+    return Coverage(tuple(rows), tuple(unresolved))
+
+
+def agency_matrix(notice: Notice) -> dict[str, dict[int, tuple[str, ...]]]:
+    """For every registry entry named in the rules: clause ordinal -> its roles there.
+
+    Roles: ``lead``, ``participant``, ``coordinator`` (responsibilities); ``enforcer``
+    (an agency bound by an obligation or prohibition); ``bearer`` (a regulated party bound
+    by one); ``authority`` (whose approval, consent or filing an exception needs).
+    """
+    reg = registry()
+    cells: dict[str, dict[int, set[str]]] = {}
+
+    def mark(ref: str | None, clause: int, role: str) -> None:
+        if ref:
+            cells.setdefault(ref, {}).setdefault(clause, set()).add(role)
+
+    for rule in notice.rules:
+        for part in getattr(rule, "lead", ()):
+            mark(part.ref, rule.clause, "lead")
+        for part in getattr(rule, "participants", ()):
+            mark(part.ref, rule.clause, "participant")
+        for part in getattr(rule, "coordinators", ()):
+            mark(part.ref, rule.clause, "coordinator")
+        for part in getattr(rule, "bearers", ()):
+            if part.ref:
+                mark(part.ref, rule.clause, "enforcer" if part.ref in reg.agencies else "bearer")
+        for condition in getattr(rule, "conditions", ()):
+            if condition.authority is not None:
+                mark(condition.authority.ref, rule.clause, "authority")
+    return {
+        ref: {clause: tuple(r for r in ROLES if r in roles) for clause, roles in sorted(by_clause.items())}
+        for ref, by_clause in sorted(cells.items())
+    }
