@@ -14,6 +14,7 @@ __all__ = [
     "load",
     "parse",
     "parse_all",
+    "load_rules",
     "RegnoticeError",
     "NoticeSyntaxError",
     "NoticeNotFound",
@@ -37,6 +38,14 @@ def parse_all(text: str, source: str | None = None):
     from .parsing import parse_all as _parse_all
 
     return _parse_all(text, source)
+
+
+def load_rules(path):
+    """Read and check a rule file (YAML) into a ``RuleSet``; a ``RuleFileError`` lists
+    every problem, each with its ``file:line``."""
+    from .rules_io import load_rules as _load_rules
+
+    return _load_rules(path)
 
 
 def load():

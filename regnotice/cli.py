@@ -154,6 +154,52 @@ def index_command(
     typer.echo(f"wrote {INDEX_FILE}")
 
 
+@app.command("schema")
+@_handled
+def schema_command() -> None:
+    """Print the JSON Schema of rule files."""
+    from .rules_io import dump_schema
+
+    typer.echo(dump_schema(), nl=False)
+
+
+@app.command()
+@_handled
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Rule files (YAML) to check.")],
+) -> None:
+    """Check rule files. Exits 1 and lists every problem (file:line: ...) when one is invalid."""
+    from .rules_io import validate_files
+
+    failed = False
+    for file in files:
+        problems = validate_files([file])
+        if problems:
+            failed = True
+            for problem in problems:
+                typer.echo(problem, err=True)
+        else:
+            typer.echo(f"ok: {file}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@_handled
+def export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder the rule file and schema.json are written to.")] = Path(
+        "rules"
+    ),
+) -> None:
+    """Extract the rules of the bundled notice and write them as YAML, with their schema."""
+    from .bundled import bundled_notice
+    from .extract import extract_rules
+    from .rules_io import write_rules
+
+    for path in write_rules(extract_rules(bundled_notice()), out):
+        typer.echo(f"wrote {path}")
+
+
 def _read_text(path: Path) -> str:
     from .errors import InputError
 

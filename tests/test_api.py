@@ -18,6 +18,7 @@ EXPECTED_ALL = {
     "load",
     "parse",
     "parse_all",
+    "load_rules",
     "RegnoticeError",
     "NoticeSyntaxError",
     "NoticeNotFound",
