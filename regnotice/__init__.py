@@ -15,6 +15,7 @@ __all__ = [
     "parse",
     "parse_all",
     "load_rules",
+    "agencies",
     "RegnoticeError",
     "NoticeSyntaxError",
     "NoticeNotFound",
@@ -56,3 +57,13 @@ def load():
     from .bundled import bundled_notice
 
     return bundled_notice()
+
+
+def __getattr__(name: str):
+    """``regnotice.agencies``: the registry of agencies and parties (imported on first use,
+    so that ``import regnotice`` stays light)."""
+    if name == "agencies":
+        import importlib
+
+        return importlib.import_module(".agencies", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -200,6 +200,129 @@ def export(
         typer.echo(f"wrote {path}")
 
 
+def _close(word: str, choices) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.5)
+    return f"; did you mean {', '.join(near)}?" if near else ""
+
+
+@app.command()
+@_handled
+def rules(
+    clause: Annotated[str | None, typer.Option("--clause", "-c", help="Only this clause (any numbering).")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="Only this kind, e.g. prohibition.")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", "-a", help="Only rules naming this registry id, e.g. pboc.")] = None,
+    format: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = TextFormat.text,
+) -> None:
+    """List the rules of the bundled notice."""
+    from .agencies import registry
+    from .bundled import bundled_notice
+    from .models import RULE_KINDS
+    from .report import mentions, summarise
+
+    if kind is not None and kind not in RULE_KINDS:
+        raise typer.BadParameter(f"unknown kind {kind!r}; kinds: {', '.join(RULE_KINDS)}{_close(kind, RULE_KINDS)}", param_hint="--kind")
+    reg = registry()
+    if agency is not None and agency not in reg:
+        known = [*reg.agencies, *reg.parties]
+        raise typer.BadParameter(f"unknown agency {agency!r}{_close(agency, known)}", param_hint="--agency")
+    notice = bundled_notice()
+    selected = notice.rules_for(clause) if clause is not None else notice.rules
+    selected = [r for r in selected if (kind is None or r.kind == kind) and (agency is None or agency in mentions(r))]
+    if format is not TextFormat.text:
+        _emit([r.model_dump(mode="json") for r in selected], format.value)
+        return
+    for rule in selected:
+        typer.echo(f"{rule.id:<22} {rule.kind:<16} {summarise(rule)}")
+
+
+@app.command()
+@_handled
+def coverage(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list the sentences not modeled.")] = False,
+) -> None:
+    """The share of the bundled notice's sentences the extractor modeled, per clause."""
+    from .bundled import bundled_notice
+    from .report import coverage as coverage_of
+
+    report = coverage_of(bundled_notice())
+    typer.echo(f"{'clause':<9}{'sentences':>10}{'modeled':>9}{'share':>8}")
+    for row in report.clauses:
+        typer.echo(f"{row.marker:<9}{row.sentences:>10}{row.modeled:>9}{row.share:>8.0%}")
+        if verbose:
+            for sentence in row.unmodeled:
+                typer.echo(f"    unmodeled: {sentence}")
+    typer.echo(f"{'all':<9}{report.sentences:>10}{report.modeled:>9}{report.share:>8.0%}")
+    if report.unresolved:
+        typer.echo(f"parties not in the registry: {'; '.join(report.unresolved)}")
+
+
+_ROLE_LETTERS = {"lead": "L", "participant": "P", "coordinator": "C", "enforcer": "E", "bearer": "B", "authority": "A"}
+
+
+@app.command()
+@_handled
+def agencies(
+    format: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = TextFormat.text,
+) -> None:
+    """The agency x clause matrix of the bundled notice, with roles."""
+    from .bundled import bundled_notice
+    from .report import agency_matrix
+
+    matrix = agency_matrix(bundled_notice())
+    if format is not TextFormat.text:
+        _emit({ref: {str(k): list(v) for k, v in row.items()} for ref, row in matrix.items()}, format.value)
+        return
+    clauses = sorted({c for row in matrix.values() for c in row})
+    width = max(len(ref) for ref in matrix)
+    typer.echo(" " * width + "".join(f"{('cl' if c == 0 else c):>4}" for c in clauses))
+    for ref, row in matrix.items():
+        cells = "".join(f"{''.join(_ROLE_LETTERS[r] for r in row.get(c, ())) or '.':>4}" for c in clauses)
+        typer.echo(f"{ref:<{width}}{cells}")
+    typer.echo("roles: " + ", ".join(f"{v} {k}" for k, v in _ROLE_LETTERS.items()))
+
+
+@app.command()
+@_handled
+def agency(
+    id: Annotated[str, typer.Argument(help="A registry id, e.g. pboc, nfra, financial-institution.")],
+) -> None:
+    """One agency or party: its names, successor, and its roles in the bundled notice."""
+    from .agencies import registry
+    from .bundled import bundled_notice
+    from .report import agency_matrix, mentions
+
+    reg = registry()
+    if id not in reg:
+        found = reg.resolve(id)
+        if found is None:
+            known = [*reg.agencies, *reg.parties]
+            raise typer.BadParameter(f"unknown agency {id!r}{_close(id, known)}", param_hint="ID")
+        id = found
+    entry = reg.get(id)
+    typer.echo(f"{entry.id}: {entry.name}")
+    abbreviations = getattr(entry, "abbreviations", ())
+    if abbreviations:
+        typer.echo(f"  abbreviations: {', '.join(abbreviations)}")
+    if entry.aliases:
+        typer.echo(f"  also: {'; '.join(entry.aliases)}")
+    if getattr(entry, "successor", None):
+        typer.echo(f"  succeeded by {entry.successor} in {entry.succeeded_in}")
+    if getattr(entry, "predecessor", None):
+        typer.echo(f"  successor of {entry.predecessor}")
+    if getattr(entry, "parents", ()):
+        typer.echo(f"  a kind of: {', '.join(reg.ancestors(entry.id))}")
+    notice = bundled_notice()
+    roles = agency_matrix(notice).get(entry.id, {})
+    for clause, rs in roles.items():
+        ids = [r.id for r in notice.rules if r.clause == clause and entry.id in mentions(r)]
+        marker = "closing" if clause == 0 else notice.clause(clause).marker
+        typer.echo(f"  {marker:<7} {', '.join(rs):<24} {', '.join(ids)}")
+    if not roles:
+        typer.echo("  not named in the bundled notice")
+
+
 def _read_text(path: Path) -> str:
     from .errors import InputError
 

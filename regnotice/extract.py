@@ -463,10 +463,9 @@ class _SentenceTransformer(Transformer):
         text, start = self._text(tok)
         if text.strip(_TRIM).lower() in _PRONOUNS or text.split(" ", 1)[0].lower() in _PRONOUNS:
             return list(self.previous)
-        pieces = _pieces(text, start)
-        if pieces and _ADVERBIAL.match(pieces[0][0]) and len(pieces) > 1:
-            cut = pieces[1][1] - start
-            text, start = text[cut:], start + cut
+        text, start = self._adverbial_stripped(text, start)
+        if text.strip(_TRIM).lower() in _PRONOUNS:
+            return list(self.previous)
         parties = self.p.parties(text, start)
         if parties and not any(p.ref for p in parties):
             # No list of known parties: one bearer, described in full ("Domestic entities

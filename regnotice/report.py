@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .agencies import registry
 from .models import Notice
 
-__all__ = ["ClauseCoverage", "Coverage", "coverage", "agency_matrix", "ROLES"]
+__all__ = ["ClauseCoverage", "Coverage", "coverage", "agency_matrix", "summarise", "mentions", "ROLES"]
 
 #: Roles an agency or party can play in a clause, in the order reports list them.
 ROLES = ("lead", "participant", "coordinator", "enforcer", "bearer", "authority")
@@ -111,3 +111,52 @@ def agency_matrix(notice: Notice) -> dict[str, dict[int, tuple[str, ...]]]:
         ref: {clause: tuple(r for r in ROLES if r in roles) for clause, roles in sorted(by_clause.items())}
         for ref, by_clause in sorted(cells.items())
     }
+
+
+def _names(parts) -> str:
+    return ", ".join(p.text for p in parts)
+
+
+def summarise(rule) -> str:
+    """One line that says what a rule says, for text listings."""
+    kind = rule.kind
+    if kind == "prohibition":
+        who = _names(rule.bearers) or "(no bearer named)"
+        what = "; ".join(a.text for a in rule.activities)
+        return f"{who} may not: {what}"
+    if kind == "exception":
+        conditions = f" {'and' if rule.mode == 'all_of' else 'or'} ".join(c.kind for c in rule.conditions)
+        return f"unless {conditions} (for {', '.join(rule.applies_to)})"
+    if kind == "obligation":
+        return f"{_names(rule.bearers)} must: {'; '.join(d.text for d in rule.duties)}"
+    if kind == "responsibility":
+        line = f"lead {_names(rule.lead)}"
+        if rule.participants:
+            line += f"; with {_names(rule.participants)}"
+        if rule.coordinators:
+            line += f"; coordinating with {_names(rule.coordinators)}"
+        return line
+    if kind == "definition":
+        return f"{rule.term.text}: {rule.meaning.text if rule.meaning else ''}"
+    if kind == "penalty":
+        return f"{'criminal: ' if rule.criminal else ''}{rule.sanction.text}"
+    if kind == "consequence":
+        return f"if {rule.condition.text}: {'; '.join(r.text for r in rule.results)}"
+    if kind == "repeal":
+        return "repeals " + ", ".join(str(n) for n in rule.repealed)
+    if kind == "entry_into_force":
+        return f"in force {rule.when.text}"
+    if kind == "reference":
+        return f"cites {rule.title.text}" + (f" ({rule.number})" if rule.number else "")
+    return rule.quote
+
+
+def mentions(rule) -> set[str]:
+    """The registry ids a rule names, in any part."""
+    found: set[str] = set()
+    for name in ("bearers", "lead", "participants", "coordinators"):
+        found |= {p.ref for p in getattr(rule, name, ()) if p.ref}
+    for condition in getattr(rule, "conditions", ()):
+        if condition.authority is not None and condition.authority.ref:
+            found.add(condition.authority.ref)
+    return found

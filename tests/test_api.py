@@ -19,6 +19,7 @@ EXPECTED_ALL = {
     "parse",
     "parse_all",
     "load_rules",
+    "agencies",
     "RegnoticeError",
     "NoticeSyntaxError",
     "NoticeNotFound",
@@ -139,3 +140,10 @@ def test_cli_yaml_output_imports_yaml_only_when_asked():
     modules = ast.literal_eval(proc.stdout.strip().splitlines()[-1])
     assert "yaml" in {m.split(".")[0] for m in modules}
     assert "lark" not in {m.split(".")[0] for m in modules}
+
+
+def test_agencies_is_the_registry_module_loaded_on_first_use():
+    import regnotice
+
+    assert regnotice.agencies.registry().resolve("PBOC") == "pboc"
+    assert regnotice.agencies.registry().current("cbirc") == "nfra"
