@@ -31,6 +31,9 @@ REQUIRED_IN_WHEEL = [
     "regnotice/_data/seeds/000_f9843fba284d51a1.txt",
     "regnotice/clause_index.json",
     "regnotice/agencies.yaml",
+    "regnotice/_data/grammars/rules.lark",
+    "regnotice/_data/rules/yinfa-2026-42.yaml",
+    "regnotice/_data/rules/schema.json",
 ]
 
 
