@@ -24,6 +24,8 @@ pytestmark = [
     pytest.mark.skipif(os.environ.get("REGNOTICE_SKIP_SLOW") == "1", reason="REGNOTICE_SKIP_SLOW=1"),
 ]
 
+ROOT_RULES = Path(__file__).resolve().parent.parent / "rules"
+
 REQUIRED_IN_WHEEL = [
     "regnotice/__init__.py",
     "regnotice/cli.py",
@@ -101,6 +103,15 @@ def test_installed_console_script_from_another_directory(installed, tmp_path):
     proc = _run([installed / "regnotice", "clause", "9"], cwd=tmp_path)
     assert "(IX)" in proc.stdout
     assert proc.stdout.startswith("Yinfa [2026] No. 42, clause 9 (IX)")
+
+
+def test_installed_rule_verbs_use_the_bundled_grammars(installed, tmp_path):
+    proc = _run([installed / "regnotice", "rules", "--clause", "XIII"], cwd=tmp_path)
+    assert "yinfa-2026-42/13/2" in proc.stdout and "exception" in proc.stdout
+    proc = _run([installed / "regnotice", "agency", "cbirc"], cwd=tmp_path)
+    assert "succeeded by nfra" in proc.stdout
+    proc = _run([installed / "regnotice", "validate", str(ROOT_RULES / "yinfa-2026-42.yaml")], cwd=tmp_path)
+    assert proc.stdout.startswith("ok:")
 
 
 def test_installed_python_m_and_search(installed, tmp_path):
