@@ -259,6 +259,7 @@ def sentence_lexer() -> _SentenceLexer:
 # --------------------------------------------------------------------- list splitting
 
 _GERUND = re.compile(r"^(?:and\s+|or\s+|as\s+well\s+as\s+)?(?:directly\s+or\s+indirectly\s+)?[a-z]+ing\b", re.I)
+_AS_WELL_AS = re.compile(r"\s+as\s+well\s+as\s+", re.I)
 _LEAD_CONJ = re.compile(r"^(?:and|or|as\s+well\s+as)\s+", re.I)
 # Words in -ing that name a thing, not an act ("clearing services", "pricing services").
 _ING_NOUNS = frozenset(
@@ -328,6 +329,15 @@ def split_list(text: str, base: int = 0, *, kind: str = "items") -> list[tuple[s
     ['providing a, b, and c services', 'issuing d', 'including e']
     """
     pieces = _pieces(text, base)
+    if kind != "activities":  # "A as well as B" joins two items (in activities it may join objects)
+        split: list[tuple[str, int]] = []
+        for piece, start in pieces:
+            cursor = 0
+            for m in _AS_WELL_AS.finditer(piece):
+                split.append((piece[cursor : m.start()], start + cursor))
+                cursor = m.end()
+            split.append((piece[cursor:], start + cursor))
+        pieces = [(p, s) for p, s in split if p]
     if kind == "activities" and pieces and _starts_activity(pieces[0][0]):
         merged: list[tuple[str, int]] = []
         for piece, start in pieces:

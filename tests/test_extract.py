@@ -251,7 +251,8 @@ def test_sentences_without_a_pattern_are_not_classified(sentence):
 LISTS = [
     ("A, B, and C", "items", ["A", "B", "C"]),
     ("A, B or C, etc.", "items", ["A", "B or C"]),
-    ("A as well as B", "items", ["A as well as B"]),
+    ("A as well as B", "items", ["A", "B"]),
+    ("providing custody as well as clearing services", "activities", ["providing custody as well as clearing services"]),
     ("apples, pears, etc.", "items", ["apples", "pears"]),
     ('"a," "b," or "c"', "items", ['"a," "b," or "c"']),
     ("X (including Y, Z), W", "items", ["X (including Y, Z)", "W"]),
