@@ -43,7 +43,7 @@ def main() -> None:
     for k in (1, 10, 100):
         text = "\n".join(f"Notice copy number {i}" + page[first_line_end:] for i in range(k))
         runs = 5 if k < 100 else 2
-        total = statistics.median(timed(lambda: [extract_rules(n) for n in regnotice.parse_all(text)], runs))
+        total = statistics.median(timed(lambda text=text: [extract_rules(n) for n in regnotice.parse_all(text)], runs))
         per = total / k
         base = base or per
         print(f"  {k:>7}  {total:>10.1f}  {per:>9.2f}  {per / base:>6.2f}")

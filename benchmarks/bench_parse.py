@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
             expected = k if kind == "distinct" else 1
             assert len(result) == expected and all(len(n.clauses) == 19 for n in result), (kind, k, len(result))
             del result
-            times = timed(lambda: regnotice.parse_all(text), runs_for(k, args.runs))
+            times = timed(lambda text=text: regnotice.parse_all(text), runs_for(k, args.runs))
             med = statistics.median(times)
             size = len(text.encode("utf-8"))
             per = med / k
