@@ -270,6 +270,7 @@ _ETC = re.compile(r"[,\s]*\betc\.?$", re.I)
 _INCLUDING = re.compile(r"\(\s*(?:including|includes|such\s+as)\s+([^()]+?)\s*\)", re.I)
 _SUCH_AS = re.compile(r"[,\s]+such\s+as\s+", re.I)
 _UNAUTHORIZED = re.compile(r"\bunauthori[sz]ed\b", re.I)
+_ANAPHORA = re.compile(r"\b(?:above[- ]mentioned|aforementioned|aforesaid|such)\b", re.I)
 _PRONOUNS = frozenset({"they", "them", "it", "these", "those", "such entities", "such institutions"})
 
 
@@ -507,14 +508,7 @@ class _SentenceTransformer(Transformer):
 
     @staticmethod
     def _territory(text: str) -> str | None:
-        low = text.lower()
-        if "within the country" in low:
-            return "within_country"
-        if "overseas" in low or "abroad" in low:
-            return "overseas"
-        if "within the territory" in low or "domestically" in low or "domestic" in low.split(" to ")[0]:
-            return "domestic"
-        return None
+        return territory_of(text)
 
     def _prohibition(self, bearers: list[Extract], activity: Token | None, cue_text: str, exception, extra: str = "") -> _Draft:
         activities: list[Extract] = []
@@ -526,7 +520,7 @@ class _SentenceTransformer(Transformer):
             bearers=tuple(bearers),
             activities=tuple(activities),
             terms=_terms(atext),
-            objects=_objects(atext + " " + extra),
+            objects=objects_of(atext + " " + extra),
             territory=self._territory(atext + " " + extra),
             qualifiers=self._qualifiers(cue_text, atext, extra),
         )
@@ -581,7 +575,7 @@ class _SentenceTransformer(Transformer):
             return self._prohibition([], children[1], str(children[0]), None)
         bearers = self.p.parties(text[: m.start()], start)
         activities = self.p.items(text[m.end() :], start + m.end(), kind="activities")
-        fields = dict(bearers=tuple(bearers), activities=tuple(activities), objects=_objects(text), territory=self._territory(text))
+        fields = dict(bearers=tuple(bearers), activities=tuple(activities), objects=objects_of(text), territory=self._territory(text))
         return _Draft(Prohibition, fields)
 
     def conditional_prohibition(self, children) -> _Draft:
@@ -785,7 +779,23 @@ def _terms(text: str) -> tuple[str, ...]:
     )
 
 
-def _objects(text: str) -> tuple[str, ...]:
+def territory_of(text: str) -> str | None:
+    """Where a text places an activity: ``within_country``, ``overseas``, ``domestic``.
+
+    >>> territory_of("issue a stablecoin overseas"), territory_of("sales within the country")
+    ('overseas', 'within_country')
+    """
+    low = text.lower()
+    if "within the country" in low:
+        return "within_country"
+    if "overseas" in low or "abroad" in low:
+        return "overseas"
+    if "within the territory" in low or "domestically" in low or "domestic" in low.split(" to ")[0]:
+        return "domestic"
+    return None
+
+
+def objects_of(text: str) -> tuple[str, ...]:
     """The regulated objects a text names (virtual currency, RWA tokenization, ...)."""
     found = [name for name, pattern in _OBJECTS if pattern.search(text)]
     if "rmb_pegged_stablecoin" in found and "stablecoin" in found:
@@ -922,6 +932,7 @@ def extract_sentence(
 def _clause_rules(clause_id: str, ordinal: int, marker: str, sentences: list[Sentence], parts: _Parts) -> list:
     rules: list = []
     previous: list[Extract] = []
+    context: tuple[tuple[str, ...], str | None] = ((), None)  # objects and territory said so far
     n = 0
 
     def add(cls, fields: dict, sentence: Sentence) -> str:
@@ -942,7 +953,13 @@ def _clause_rules(clause_id: str, ordinal: int, marker: str, sentences: list[Sen
                     exc_id = add(cls, fields, sentence)
                     pending.append((last_prohibition, {"exception": exc_id}))
                 continue
+            if cls is Prohibition and not fields.get("objects") and _ANAPHORA.search(" ".join(a.text for a in fields["activities"])):
+                # "no unit may engage in the above-mentioned business": what the clause said before
+                fields = dict(fields, objects=context[0], territory=fields.get("territory") or context[1])
             rule_id = add(cls, fields, sentence)
+            if fields.get("objects") or (cls is Obligation and objects_of(" ".join(b.text for b in fields.get("bearers", ())))):
+                text = " ".join(e.text for key in ("activities", "bearers") for e in fields.get(key, ()))
+                context = (fields.get("objects") or objects_of(text), fields.get("territory") or territory_of(text))
             if cls is Prohibition:
                 last_prohibition = rule_id
                 if fields.get("bearers"):

@@ -318,6 +318,13 @@ class Notice(_Node):
         ordinal = self.clause(ref).ordinal
         return tuple(r for r in self.rules if r.clause == ordinal)
 
+    def check(self, activity):
+        """The :class:`~regnotice.check.Verdict` for an activity (an ``Activity`` or a
+        dict of its fields) under this notice's rules."""
+        from .check import check
+
+        return check(self, activity)
+
     def search(self, phrase: str) -> list[tuple[Clause, list[Span]]]:
         """Clauses whose text contains ``phrase`` (case-insensitive, spaces folded),
         each with the spans of its matches."""
