@@ -474,15 +474,13 @@ class _Checker:
             outcome: Outcome = "prohibited"
         elif invalid:
             outcome = "invalid"
-        elif conditional or (duties and not permitted):
+        elif conditional or duties:  # allowed only with the named conditions, or with duties
             outcome = "conditional"
         elif permitted:
             outcome = "permitted"
-        elif duties:
-            outcome = "conditional"
         else:
             outcome = "not_covered"
-        penalties = tuple(_receipt(p) for p in self.penalties if _penalty_applies(p, activity, outcome))
+        penalties = tuple(_receipt(p) for p in self.penalties if _penalty_applies(p, activity, outcome, kinds, self.reg))
         nearest: tuple[Receipt, ...] = ()
         if outcome == "not_covered":
             nearest = self._nearest(kinds, stems, activity)
@@ -548,14 +546,19 @@ def _status(kind: str, authority: str | None, held, lacking) -> str:
     return "unknown"
 
 
-def _penalty_applies(rule, activity: Activity, outcome: str) -> bool:
-    """Penalties listed with a verdict: criminal and administrative liability for a
-    prohibited activity, and the liability for knowing assistance when flagged."""
+def _penalty_applies(rule, activity: Activity, outcome: str, kinds: frozenset[str], reg: Registry) -> bool:
+    """Penalties listed with a prohibited verdict: those whose conduct names no party, or
+    names a party the actor is a kind of ("Member units that violate ..." binds only
+    association members); the liability for knowing assistance only when flagged."""
     if outcome != "prohibited":
         return False
-    conduct = " ".join(c.text.lower() for c in rule.conduct)
-    if "knowingly" in conduct or "should have known" in conduct:
+    conduct = " ".join(c.text for c in rule.conduct)
+    low = conduct.lower()
+    if "knowingly" in low or "should have known" in low:
         return "knowingly" in activity.flags
+    named = reg.match_prefix(re.sub(r"^(?:for|if)\s+", "", conduct, flags=re.I))
+    if named and named[0] in reg.parties:
+        return named[0] in kinds
     return True
 
 

@@ -764,7 +764,7 @@ class _SentenceTransformer(Transformer):
 _OBJECTS = (
     ("rmb_pegged_stablecoin", re.compile(r"\b(?:RMB|renminbi)[- ]pegged\s+stablecoins?\b", re.I)),
     ("stablecoin", re.compile(r"\bstablecoins?\b", re.I)),
-    ("rwa_tokenization", re.compile(r"\breal[- ]world\s+assets?\s+tokeni[sz]ation|tokeni[sz]ation\s+of\s+real[- ]world\s+assets?|\bRWA\b", re.I)),
+    ("rwa_tokenization", re.compile(r"\breal[- ]world\s+assets?\s+tokeni[sz]ation|\breal[- ]world\s+assets?\s+tokens?\b|tokeni[sz]ation\s+of\s+real[- ]world\s+assets?|\bRWA\b", re.I)),
     ("virtual_currency", re.compile(r"\bvirtual\s+currenc(?:y|ies)\b|\bcryptocurrenc(?:y|ies)\b", re.I)),
     ("mining", re.compile(r"\bmining\b", re.I)),
     ("token_issuance", re.compile(r"\btoken\s+issuance\b|\bICOs?\b", re.I)),
