@@ -29,12 +29,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Union
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import field_validator
 
 from .agencies import Registry, registry
 from .errors import RegnoticeError
 from .extract import objects_of, territory_of
-from .models import Notice, RuleSet, Span
+from .models import Notice, RuleSet, Span, _Frozen
 
 __all__ = ["Activity", "Verdict", "Vocabulary", "check", "vocabulary", "UnknownTerm", "stem"]
 
@@ -117,10 +117,6 @@ _PARTICIPLE = re.compile(r"\b[a-z]+ing\b", re.I)
 
 
 # ------------------------------------------------------------------------ models
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Activity(_Frozen):
@@ -214,7 +210,7 @@ class Verdict(_Frozen):
 # ------------------------------------------------------------------------ signatures
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: a rule compiled once
 class _Signature:
     rule: object
     parties: frozenset[str] | None  # None: binds anyone
@@ -284,6 +280,45 @@ def _signature(rule, reg: Registry) -> _Signature:
     raise ValueError(kind)
 
 
+class _Index:
+    """Signatures by action stem and by party: a check tries only the rules its actions
+    and its actor could fire, in rule order."""
+
+    def __init__(self, signatures: list[_Signature]) -> None:
+        self.order = {id(sig): i for i, sig in enumerate(signatures)}
+        self.all = signatures
+        self.by_action: dict[str, list[_Signature]] = {}
+        self.by_party: dict[str, list[_Signature]] = {}
+        self.any_action = [sig for sig in signatures if sig.actions is None]
+        self.any_party = [sig for sig in signatures if sig.parties is None]
+        # (actor kinds, action stems) -> candidates; both come from a finite vocabulary
+        self._cache: dict[tuple[frozenset[str], frozenset[str]], list[_Signature]] = {}
+        for sig in signatures:
+            for s in sig.actions or ():
+                self.by_action.setdefault(s, []).append(sig)
+            for party in sig.parties or ():
+                self.by_party.setdefault(party, []).append(sig)
+
+    def candidates(self, kinds: frozenset[str], stems: frozenset[str]) -> list[_Signature]:
+        key = (kinds, stems)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._candidates(kinds, stems)
+        return found
+
+    def _candidates(self, kinds: frozenset[str], stems: frozenset[str]) -> list[_Signature]:
+        if stems:
+            by_action = {id(c) for s in stems for c in self.by_action.get(s, ())} | {id(c) for c in self.any_action}
+        else:
+            by_action = set(self.order)
+        by_party = {id(c) for k in kinds for c in self.by_party.get(k, ())} | {id(c) for c in self.any_party}
+        keep = by_action & by_party
+        return [sig for sig in self.all if id(sig) in keep] if keep else []
+
+
+_STEMS: dict[str, str] = {}
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """The terms an Activity may use, all read from the rules and the registry."""
@@ -312,7 +347,13 @@ class _Checker:
         self.prohibitions = [_signature(r, reg) for r in ruleset.rules if r.kind == "prohibition"]
         self.obligations = [_signature(r, reg) for r in ruleset.rules if r.kind == "obligation" and _parties(r.bearers, reg)]
         self.consequences = [_signature(r, reg) for r in ruleset.rules if r.kind == "consequence"]
-        self.penalties = [r for r in ruleset.rules if r.kind == "penalty"]
+        self.penalties = [(r, _penalty_party(r, reg)) for r in ruleset.rules if r.kind == "penalty"]
+        self.receipts = {r.id: _receipt(r) for r in ruleset.rules}
+        self.prohibition_index = _Index(self.prohibitions)
+        self.consequence_index = _Index(self.consequences)
+        self.obligation_index = _Index(self.obligations)
+        self._kinds: dict[str, frozenset[str]] = {}
+        self._resolved: dict[str, str] = {}
         self.exceptions = {r.id: r for r in ruleset.rules if r.kind == "exception"}
         actions: dict[str, str] = {}
         for sig in (*self.prohibitions, *self.obligations, *self.consequences):
@@ -340,15 +381,15 @@ class _Checker:
     def validate(self, activity: Activity) -> tuple[frozenset[str], frozenset[str]]:
         """The actor's party types (itself and its ancestors) and the action stems;
         raises UnknownTerm for any term outside the vocabulary."""
-        actor = self.reg.resolve(activity.actor) or activity.actor
+        actor = self.resolve(activity.actor)
         if actor not in self.reg.parties:
             _unknown("actor", activity.actor, self.vocab.actors)
         for party in activity.served:
-            if (self.reg.resolve(party) or party) not in self.reg.parties:
+            if self.resolve(party) not in self.reg.parties:
                 _unknown("served party", party, self.vocab.actors)
         stems = set()
         for action in activity.actions:
-            s = stem(action)
+            s = _STEMS.get(action) or _STEMS.setdefault(action, stem(action))
             if s not in self.vocab.actions:
                 _unknown("action", action, sorted(set(self.vocab.actions.values())))
             stems.add(s)
@@ -358,12 +399,26 @@ class _Checker:
             kind, _, authority = held.partition(":")
             if kind not in self.vocab.conditions:
                 _unknown("condition", kind, self.vocab.conditions)
-            if authority and (self.reg.resolve(authority) or authority) not in self.reg.agencies:
+            if authority and self.resolve(authority) not in self.reg.agencies:
                 _unknown("authority", authority, self.vocab.authorities)
         for flag in activity.flags:
             if flag not in self.vocab.flags:
                 _unknown("flag", flag, self.vocab.flags)
-        return frozenset((actor, *self.reg.ancestors(actor))), frozenset(stems)
+        return self.kinds(actor), frozenset(stems)
+
+    def resolve(self, name: str) -> str:
+        """A registry id for a name or id (cached); the name itself when unknown."""
+        found = self._resolved.get(name)
+        if found is None:
+            found = self._resolved[name] = self.reg.resolve(name) or name
+        return found
+
+    def kinds(self, party: str) -> frozenset[str]:
+        """A party type and every type it is a kind of (cached)."""
+        found = self._kinds.get(party)
+        if found is None:
+            found = self._kinds[party] = frozenset((party, *self.reg.ancestors(party)))
+        return found
 
     # ---------------------------------------------------------------- matching
     def _match(self, sig: _Signature, kinds: frozenset[str], stems: frozenset[str], activity: Activity) -> tuple[int, list[str]] | None:
@@ -396,8 +451,8 @@ class _Checker:
             else:
                 score += 1
         if sig.served is not None:
-            served = {self.reg.resolve(p) or p for p in activity.served}
-            served_kinds = {k for p in served for k in (p, *self.reg.ancestors(p))}
+            served = {self.resolve(p) for p in activity.served}
+            served_kinds = {k for p in served for k in self.kinds(p)}
             if not served:
                 needs.append("served")
             elif not (sig.served & served_kinds):
@@ -416,7 +471,7 @@ class _Checker:
             for condition in exc.conditions:
                 authority = condition.authority.ref if condition.authority else None
                 status = _status(condition.kind, authority, held, lacking)
-                statuses.append(ConditionStatus.model_construct(kind=condition.kind, authority=authority, status=status))
+                statuses.append(ConditionStatus.trusted(kind=condition.kind, authority=authority, status=status))
             if exc.mode == "all_of":
                 applies = all(s.status == "held" for s in statuses)
             else:
@@ -430,7 +485,7 @@ class _Checker:
                 reason = "a condition is not known to be held"
                 missing += [f"{s.kind}{' of ' + s.authority if s.authority else ''}" for s in statuses if s.status == "unknown"]
             considered.append(
-                ExceptionConsidered.model_construct(
+                ExceptionConsidered.trusted(
                     rule=exc.id, applies_to=exc.applies_to, conditions=tuple(statuses), applies=applies, reason=reason
                 )
             )
@@ -440,16 +495,16 @@ class _Checker:
         kinds, stems = self.validate(activity)
         fired, undecided, exceptions, missing, needs, duties = [], [], [], [], [], []
         prohibited = conditional = permitted = invalid = False
-        for sig in self.prohibitions:
+        for sig in self.prohibition_index.candidates(kinds, stems):
             match = self._match(sig, kinds, stems, activity)
             if match is None:
                 continue
             score, need = match
             if need:  # the rule would apply given facts the activity leaves out
-                undecided.append(_receipt(sig.rule))
+                undecided.append(self.receipts[sig.rule.id])
                 needs += [n for n in need if n not in needs]
                 continue
-            fired.append(_receipt(sig.rule))
+            fired.append(self.receipts[sig.rule.id])
             considered, ok, miss = self._exceptions(sig.rule, activity)
             exceptions += considered
             if ok:
@@ -459,15 +514,15 @@ class _Checker:
                 missing += [m for m in miss if m not in missing]
             else:
                 prohibited = True
-        for sig in self.consequences:
+        for sig in self.consequence_index.candidates(kinds, stems):
             match = self._match(sig, kinds, stems, activity)
             if match and not match[1]:
-                fired.append(_receipt(sig.rule))
+                fired.append(self.receipts[sig.rule.id])
                 invalid = True
-        for sig in self.obligations:
+        for sig in self.obligation_index.candidates(kinds, stems):
             match = self._match(sig, kinds, stems, activity)
             if match and not match[1]:
-                fired.append(_receipt(sig.rule))
+                fired.append(self.receipts[sig.rule.id])
                 duties += [d.text for d in sig.rule.duties]
         conditional = conditional or (bool(needs) and not prohibited)
         if prohibited:
@@ -480,11 +535,11 @@ class _Checker:
             outcome = "permitted"
         else:
             outcome = "not_covered"
-        penalties = tuple(_receipt(p) for p in self.penalties if _penalty_applies(p, activity, outcome, kinds, self.reg))
+        penalties = tuple(self.receipts[p.id] for p, party in self.penalties if _penalty_applies(p, party, activity, outcome, kinds))
         nearest: tuple[Receipt, ...] = ()
         if outcome == "not_covered":
             nearest = self._nearest(kinds, stems, activity)
-        return Verdict.model_construct(
+        return Verdict.trusted(
             outcome=outcome,
             activity=activity,
             fired=tuple(fired),
@@ -546,24 +601,29 @@ def _status(kind: str, authority: str | None, held, lacking) -> str:
     return "unknown"
 
 
-def _penalty_applies(rule, activity: Activity, outcome: str, kinds: frozenset[str], reg: Registry) -> bool:
+def _penalty_party(rule, reg: Registry) -> str | None:
+    """The party a penalty's conduct names ("Member units that violate ..."), if any;
+    ``"knowingly"`` for the liability of knowing assistance."""
+    conduct = " ".join(c.text for c in rule.conduct)
+    if re.search(r"\bknowingly\b|\bshould have known\b", conduct, re.I):
+        return "knowingly"
+    named = reg.match_prefix(re.sub(r"^(?:for|if)\s+", "", conduct, flags=re.I))
+    return named[0] if named and named[0] in reg.parties else None
+
+
+def _penalty_applies(rule, party: str | None, activity: Activity, outcome: str, kinds: frozenset[str]) -> bool:
     """Penalties listed with a prohibited verdict: those whose conduct names no party, or
     names a party the actor is a kind of ("Member units that violate ..." binds only
     association members); the liability for knowing assistance only when flagged."""
     if outcome != "prohibited":
         return False
-    conduct = " ".join(c.text for c in rule.conduct)
-    low = conduct.lower()
-    if "knowingly" in low or "should have known" in low:
+    if party == "knowingly":
         return "knowingly" in activity.flags
-    named = reg.match_prefix(re.sub(r"^(?:for|if)\s+", "", conduct, flags=re.I))
-    if named and named[0] in reg.parties:
-        return named[0] in kinds
-    return True
+    return party is None or party in kinds
 
 
 def _receipt(rule) -> Receipt:
-    return Receipt.model_construct(rule=rule.id, kind=rule.kind, clause=rule.clause, marker=rule.marker, quote=rule.quote, span=rule.span)
+    return Receipt.trusted(rule=rule.id, kind=rule.kind, clause=rule.clause, marker=rule.marker, quote=rule.quote, span=rule.span)
 
 
 def _unknown(what: str, term: str, choices) -> None:
