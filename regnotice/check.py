@@ -36,7 +36,7 @@ from .errors import RegnoticeError
 from .extract import objects_of, territory_of
 from .models import Notice, RuleSet, Span, _Frozen
 
-__all__ = ["Activity", "Verdict", "Vocabulary", "check", "vocabulary", "UnknownTerm", "stem"]
+__all__ = ["Activity", "Verdict", "Vocabulary", "check", "vocabulary", "UnknownTerm", "ActivityFileError", "load_activities", "stem"]
 
 Outcome = Literal["prohibited", "permitted", "conditional", "invalid", "not_covered"]
 _WHERE = ("domestic", "within_country", "overseas")
@@ -45,6 +45,13 @@ _WHERE = ("domestic", "within_country", "overseas")
 class UnknownTerm(RegnoticeError, ValueError):
     """A word an activity uses that is not in the vocabulary; the message names the
     closest terms."""
+
+    exit_code = 2
+
+
+class ActivityFileError(RegnoticeError):
+    """A file of activities that cannot be read or does not validate; the message names
+    file:line and the activity."""
 
     exit_code = 2
 
@@ -664,3 +671,52 @@ def verdict_schema() -> dict:
     """The JSON Schema of ``Verdict`` (``check --format json``)."""
     schema = Verdict.model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:regnotice:schema:verdict", **schema}
+
+
+def load_activities(path) -> list[Activity]:
+    """Read a YAML file of activities: a list, or a mapping with the key ``activities``.
+
+    Every problem is an :class:`ActivityFileError` naming the file, the line and the
+    position of the activity; vocabulary is checked by :func:`check`.
+    """
+    from pathlib import Path
+
+    from pydantic import ValidationError
+
+    from .errors import RuleFileError
+    from .yamlio import load_yaml
+
+    path = Path(path)
+    try:
+        data = load_yaml(path)
+    except RuleFileError as exc:
+        raise ActivityFileError(str(exc)) from None
+    if isinstance(data, dict) and set(data) == {"activities"}:
+        data = data["activities"]
+    if not isinstance(data, list):
+        raise ActivityFileError(f"{path}: expected a list of activities (or a mapping with the key 'activities')")
+    lines = _item_lines(path)
+    out = []
+    for i, item in enumerate(data):
+        where = f"{path}:{lines[i]}" if i < len(lines) else str(path)
+        if not isinstance(item, dict):
+            raise ActivityFileError(f"{where}: activity {i + 1} is not a mapping")
+        try:
+            out.append(Activity.model_validate(item))
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'activity'}: {e['msg']}" for e in exc.errors(include_url=False))
+            allowed = ", ".join(Activity.model_fields)
+            raise ActivityFileError(f"{where}: activity {i + 1}: {problems} (allowed keys: {allowed})") from None
+    return out
+
+
+def _item_lines(path) -> list[int]:
+    """The 1-based line of each item of the file's top-level list."""
+    import yaml
+
+    node = yaml.compose(open(path, encoding="utf-8"))
+    if isinstance(node, yaml.MappingNode) and node.value:
+        node = node.value[0][1]
+    if not isinstance(node, yaml.SequenceNode):
+        return []
+    return [item.start_mark.line + 1 for item in node.value]
