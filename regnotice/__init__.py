@@ -15,6 +15,7 @@ __all__ = [
     "parse",
     "parse_all",
     "load_rules",
+    "screen",
     "agencies",
     "RegnoticeError",
     "NoticeSyntaxError",
@@ -47,6 +48,17 @@ def load_rules(path):
     from .rules_io import load_rules as _load_rules
 
     return _load_rules(path)
+
+
+def screen(text: str, field: str = "name"):
+    """The hits of the clause (8) terms ("virtual currency", "stablecoin", "RWA", ...) in
+    ``text``: a company ``name``, a ``business_scope`` or an ``ad``. Each hit has the
+    term, its position and the rule it cites; ``()`` when the text is clean.
+
+    """
+    from .screening import screen as _screen
+
+    return _screen(text, field)
 
 
 def load():

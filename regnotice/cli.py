@@ -323,6 +323,70 @@ def agency(
         typer.echo("  not named in the bundled notice")
 
 
+class ScreenField(str, Enum):
+    name = "name"
+    business_scope = "business_scope"
+    ad = "ad"
+
+
+class OnError(str, Enum):
+    skip = "skip"
+    fail = "fail"
+
+
+class RowFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command("screen")
+@_handled
+def screen_command(
+    text: Annotated[str | None, typer.Argument(help="A name, business scope or ad to screen (or use --file).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="A CSV (with a header) or JSONL file to screen row by row.")] = None,
+    column: Annotated[str, typer.Option("--column", help="The CSV column or JSON key holding the text.")] = "name",
+    field: Annotated[ScreenField, typer.Option("--field", help="What the text is; decides the rule cited.")] = ScreenField.name,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="JSONL output, written whole or not at all (default: stdout).")] = None,
+    on_error: Annotated[OnError, typer.Option("--on-error", help="A malformed row: report and skip it, or fail (exit 2).")] = OnError.skip,
+    input_format: Annotated[RowFormat | None, typer.Option("--input-format", help="Format of --file (default: from its suffix).")] = None,
+    format: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format of the hits of TEXT.")] = TextFormat.text,
+) -> None:
+    """Screen names, business scopes or ads for the terms of clause (8). Exit 0: no
+    violations; 1: violations found; 2: input error.
+
+    With --file, writes one JSON line per row with hits: {"line", "text", "hits"}.
+    """
+    from .screening import ScreenInputError, screen, screen_file
+
+    if (text is None) == (file is None):
+        raise typer.BadParameter("give either TEXT or --file, not both" if file else "give TEXT or --file", param_hint="TEXT")
+    if file is None:
+        hits = screen(text, field.value)
+        if format is not TextFormat.text:
+            _emit({"text": text, "field": field.value, "hits": [h.to_dict() for h in hits]}, format.value)
+        else:
+            for h in hits:
+                typer.echo(f"{h.start:>5}-{h.end:<5} {h.text!r:<32} term {h.term!r:<34} {h.marker:<5} {h.rule_id}")
+            if not hits:
+                typer.echo("no hits", err=True)
+        raise typer.Exit(1 if hits else 0)
+    if not file.is_file():
+        raise ScreenInputError(f"{file}: {'not a file' if file.exists() else 'no such file'}")
+    result = screen_file(
+        file,
+        out,
+        column=column,
+        field=field.value,
+        on_error=on_error.value,
+        fmt=input_format.value if input_format else None,
+        report=lambda message: typer.echo(message, err=True),
+    )
+    skipped = f", {result.skipped:,} malformed rows skipped" if result.skipped else ""
+    where = f"; wrote {out}" if out is not None and str(out) != "-" else ""
+    typer.echo(f"screened {result.rows:,} rows: {result.flagged:,} with hits ({result.hits:,} hits){skipped}{where}", err=True)
+    raise typer.Exit(1 if result.flagged else 0)
+
+
 def _read_text(path: Path) -> str:
     from .errors import InputError
 

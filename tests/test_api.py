@@ -19,6 +19,7 @@ EXPECTED_ALL = {
     "parse",
     "parse_all",
     "load_rules",
+    "screen",
     "agencies",
     "RegnoticeError",
     "NoticeSyntaxError",
