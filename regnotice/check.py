@@ -354,7 +354,18 @@ class _Checker:
         self.prohibitions = [_signature(r, reg) for r in ruleset.rules if r.kind == "prohibition"]
         self.obligations = [_signature(r, reg) for r in ruleset.rules if r.kind == "obligation" and _parties(r.bearers, reg)]
         self.consequences = [_signature(r, reg) for r in ruleset.rules if r.kind == "consequence"]
-        self.penalties = [(r, _penalty_party(r, reg)) for r in ruleset.rules if r.kind == "penalty"]
+        # A penalty whose conduct is "it" ("If it constitutes a crime, ...") continues the
+        # penalty before it in its clause, and binds whom that one binds.
+        self.penalties = []
+        previous: tuple[int, str | None] | None = None
+        for rule in (r for r in ruleset.rules if r.kind == "penalty"):
+            conduct = " ".join(c.text for c in rule.conduct).strip().lower()
+            if previous is not None and previous[0] == rule.clause and re.match(r"(?:it|this|such)\b", conduct):
+                party = previous[1]
+            else:
+                party = _penalty_party(rule, reg)
+            self.penalties.append((rule, party))
+            previous = (rule.clause, party)
         self.receipts = {r.id: _receipt(r) for r in ruleset.rules}
         self.prohibition_index = _Index(self.prohibitions)
         self.consequence_index = _Index(self.consequences)

@@ -156,8 +156,15 @@ def index_command(
 
 @app.command("schema")
 @_handled
-def schema_command() -> None:
-    """Print the JSON Schema of rule files."""
+def schema_command(
+    verdict: Annotated[bool, typer.Option("--verdict", help="The schema of check verdicts (check --format json) instead.")] = False,
+) -> None:
+    """Print the JSON Schema of rule files (or, with --verdict, of verdicts)."""
+    if verdict:
+        from .check import verdict_schema
+
+        typer.echo(json.dumps(verdict_schema(), indent=2, ensure_ascii=False))
+        return
     from .rules_io import dump_schema
 
     typer.echo(dump_schema(), nl=False)
@@ -385,6 +392,68 @@ def screen_command(
     where = f"; wrote {out}" if out is not None and str(out) != "-" else ""
     typer.echo(f"screened {result.rows:,} rows: {result.flagged:,} with hits ({result.hits:,} hits){skipped}{where}", err=True)
     raise typer.Exit(1 if result.flagged else 0)
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("check")
+@_handled
+def check_command(
+    file: Annotated[Path, typer.Argument(help="A YAML file of activities: a list, or a mapping with the key 'activities'.")],
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text: explained verdicts; json: the verdicts (see --schema).")] = CheckFormat.text,
+) -> None:
+    """Check activities against the bundled notice. Exit 0 when none is prohibited or
+    invalid, 1 when one is, 2 for an input error (file:line, and the closest terms for an
+    unknown one)."""
+    from .bundled import bundled_notice
+    from .check import ActivityFileError, UnknownTerm, check, load_activities
+
+    notice = bundled_notice()
+    verdicts = []
+    for i, activity in enumerate(load_activities(file), 1):
+        try:
+            verdicts.append(check(notice, activity))
+        except UnknownTerm as exc:
+            raise ActivityFileError(f"{file}: activity {i}: {exc}") from None
+    if format is CheckFormat.json:
+        typer.echo(json.dumps([json.loads(v.model_dump_json()) for v in verdicts], ensure_ascii=False, indent=2))
+    else:
+        typer.echo("\n\n".join(v.explain() for v in verdicts))
+        counts: dict[str, int] = {}
+        for v in verdicts:
+            counts[v.outcome] = counts.get(v.outcome, 0) + 1
+        typer.echo(f"\n{len(verdicts)} activities: " + ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in sorted(counts.items())))
+    if any(v.outcome in ("prohibited", "invalid") for v in verdicts):
+        raise typer.Exit(1)
+
+
+@app.command()
+@_handled
+def vocab(
+    format: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = TextFormat.text,
+) -> None:
+    """The terms an activity may use, read from the rules and the registry."""
+    from .bundled import bundled_notice
+    from .check import vocabulary
+
+    v = vocabulary(bundled_notice())
+    data = {
+        "actors": list(v.actors),
+        "actions": sorted(set(v.actions.values())),
+        "objects": list(v.objects),
+        "where": list(v.where),
+        "conditions": list(v.conditions),
+        "authorities": list(v.authorities),
+        "flags": list(v.flags),
+    }
+    if format is not TextFormat.text:
+        _emit(data, format.value)
+        return
+    for key, values in data.items():
+        typer.echo(f"{key}: {', '.join(values)}")
 
 
 def _read_text(path: Path) -> str:
