@@ -384,7 +384,10 @@ class _Checker:
         objects = sorted({o for r in ruleset.rules for o in getattr(r, "objects", ())} | {o for s in self.consequences for o in s.objects or ()})
         conditions = sorted({c.kind for r in self.exceptions.values() for c in r.conditions})
         authorities = sorted({c.authority.ref for r in self.exceptions.values() for c in r.conditions if c.authority and c.authority.ref})
-        flags = sorted({q.replace(" ", "_") for r in ruleset.rules for q in getattr(r, "qualifiers", ())})
+        flags = sorted(
+            {q.replace(" ", "_") for r in ruleset.rules for q in getattr(r, "qualifiers", ())}
+            | {"knowingly" for _, party in self.penalties if party == "knowingly"}  # knowing assistance, (18)
+        )
         self.vocab = Vocabulary(
             actors=tuple(sorted(reg.parties)),
             actions=dict(sorted(actions.items(), key=lambda kv: kv[1])),
@@ -553,6 +556,12 @@ class _Checker:
             outcome = "permitted"
         else:
             outcome = "not_covered"
+        # Knowing assistance is conduct a penalty names in its own right: flagged, it fires
+        # and the activity is prohibited whatever else applies.
+        knowing = [p for p, party in self.penalties if party == "knowingly" and "knowingly" in activity.flags]
+        if knowing:
+            fired += [self.receipts[knowing[0].id]]
+            outcome = "prohibited"
         penalties = tuple(self.receipts[p.id] for p, party in self.penalties if _penalty_applies(p, party, activity, outcome, kinds))
         nearest: tuple[Receipt, ...] = ()
         if outcome == "not_covered":
