@@ -430,13 +430,19 @@ def cited_rules(notice, field: str = "name") -> tuple:
     screened, and the rules a hit cites (see the module docstring)."""
     if field not in FIELDS:
         raise ValueError(f"unknown field {field!r}; fields: {', '.join(FIELDS)}")
-    eight = notice.rules_for(8)
-    terms_rule = _one(eight, lambda r: r.kind == "prohibition" and r.terms, "the clause (8) prohibition with terms")
+    # Found by what they say, not by their numbers: clause (8) and (7) in Yinfa [2026]
+    # No. 42, maybe others in another notice or translation.
+    rules = notice.rules
+    terms_rule = _one(rules, lambda r: r.kind == "prohibition" and r.terms, "prohibition that lists terms")
     if field != "ad":
         return terms_rule, (terms_rule,)
-    seven = notice.rules_for(7)
-    ads = _one(seven, lambda r: r.kind == "prohibition" and "advertis" in r.quote.lower(), "the clause (7) prohibition on advertising")
-    supervision = _one(eight, lambda r: "advertisement" in r.quote.lower(), "the clause (8) rule on advertisements")
+    ads = _one(
+        rules,
+        lambda r: r.kind == "prohibition" and any("advertis" in a.text.lower() for a in r.activities),
+        "prohibition on advertising",
+    )
+    same_clause = [r for r in rules if r.clause == terms_rule.clause]
+    supervision = _one(same_clause, lambda r: r.kind != "prohibition" and "advertisement" in r.quote.lower(), "rule on advertisements")
     return terms_rule, (ads, supervision)
 
 

@@ -208,13 +208,13 @@ def test_a_screener_built_from_another_rule_screens_its_terms():
 @pytest.fixture
 def patched_clause8(monkeypatch):
     """The bundled notice's clause (8) prohibition with other terms."""
-    original = Notice.rules_for
+    original = Notice.rules
 
-    def rules_for(self, ref):
-        return tuple(r.model_copy(update={"terms": ("lunar coin",)}) if r.kind == "prohibition" and r.clause == 8 else r for r in original(self, ref))
+    def rules(self):
+        return tuple(r.model_copy(update={"terms": ("lunar coin",)}) if r.kind == "prohibition" and r.clause == 8 else r for r in original.fget(self))
 
     screener.cache_clear()
-    monkeypatch.setattr(Notice, "rules_for", rules_for)
+    monkeypatch.setattr(Notice, "rules", property(rules))
     yield
     screener.cache_clear()
 
