@@ -2,8 +2,10 @@
 
     python benchmarks/bench_check.py [-n 200000]
 
-Two workloads: the scenario activities of tests/cases/ in a loop, and random activities
-drawn from the vocabulary (seeded). Baseline in the same run: validating the same
+Workloads: the scenario activities of tests/cases/ in a loop; 10,000 random activities
+drawn from the vocabulary (seeded) in a loop; and 100,000 random activities checked once
+each by a fresh checker, whose memo tables (validation, exceptions, nearest rules) start
+empty. Baseline in the same run: validating the same
 activities from plain dicts (pydantic), the cost a caller pays before check().
 """
 
@@ -54,6 +56,28 @@ def main() -> None:
     print(f"{args.n:,} checks each, single thread")
     print(f"  check, scenario activities ({len(scenarios)}):   {rate(checker.check, scenarios, args.n):>10,.0f} /s")
     print(f"  check, random vocabulary activities:   {rate(checker.check, randoms, args.n):>10,.0f} /s")
+    # Cold: a fresh checker (empty memo tables) over activities each checked once.
+    fresh = []
+    for _ in range(100_000):
+        fresh.append(
+            Activity(
+                actor=rnd.choice(vocab.actors),
+                actions=(rnd.choice(actions),),
+                object=rnd.choice(vocab.objects),
+                where=rnd.choice(vocab.where),
+                holds=tuple(rnd.sample(vocab.conditions, rnd.randint(0, 2))),
+            )
+        )
+    from regnotice.check import _Checker
+    from regnotice.agencies import registry
+
+    cold = _Checker(notice.ruleset, registry())
+    start = time.perf_counter()
+    for activity in fresh:
+        cold.check(activity)
+    cold_rate = len(fresh) / (time.perf_counter() - start)
+    distinct = len({(a.actor, a.actions, a.object, a.where, a.holds) for a in fresh})
+    print(f"  check, 100,000 random, fresh checker:  {cold_rate:>10,.0f} /s  ({distinct:,} distinct activities, memo tables cold)")
     print(f"  baseline: Activity.model_validate(dict): {rate(Activity.model_validate, scenario_dicts, args.n):>10,.0f} /s")
 
 

@@ -324,6 +324,9 @@ class _Index:
 
 
 _STEMS: dict[str, str] = {}
+# Bound on the memo tables of a checker (validation, exceptions): a vocabulary is finite,
+# but the combinations of its terms need not be.
+_CACHE_LIMIT = 65536
 
 
 @dataclass(frozen=True)
@@ -371,6 +374,9 @@ class _Checker:
         self.consequence_index = _Index(self.consequences)
         self.obligation_index = _Index(self.obligations)
         self._kinds: dict[str, frozenset[str]] = {}
+        self._validated: dict[tuple, tuple[frozenset[str], frozenset[str]]] = {}
+        self._exception_cache: dict[tuple, tuple[ExceptionConsidered, list[str]]] = {}
+        self._nearest_cache: dict[tuple, tuple[Receipt, ...]] = {}
         self._resolved: dict[str, str] = {}
         self.exceptions = {r.id: r for r in ruleset.rules if r.kind == "exception"}
         actions: dict[str, str] = {}
@@ -401,7 +407,16 @@ class _Checker:
     # ---------------------------------------------------------------- validation
     def validate(self, activity: Activity) -> tuple[frozenset[str], frozenset[str]]:
         """The actor's party types (itself and its ancestors) and the action stems;
-        raises UnknownTerm for any term outside the vocabulary."""
+        raises UnknownTerm for any term outside the vocabulary. Memoised on the terms."""
+        key = (activity.actor, activity.actions, activity.object, activity.served, activity.holds, activity.lacks, activity.flags)
+        found = self._validated.get(key)
+        if found is None:
+            found = self._validate(activity)
+            if len(self._validated) < _CACHE_LIMIT:
+                self._validated[key] = found
+        return found
+
+    def _validate(self, activity: Activity) -> tuple[frozenset[str], frozenset[str]]:
         actor = self.resolve(activity.actor)
         if actor not in self.reg.parties:
             _unknown("actor", activity.actor, self.vocab.actors)
@@ -484,33 +499,45 @@ class _Checker:
 
     def _exceptions(self, rule, activity: Activity) -> tuple[list[ExceptionConsidered], bool, list[str]]:
         considered, permitted, missing = [], False, []
+        for exc_id in rule.exceptions:
+            key = (exc_id, activity.holds, activity.lacks)
+            found = self._exception_cache.get(key)
+            if found is None:
+                found = self._exception(self.exceptions[exc_id], activity)
+                if len(self._exception_cache) < _CACHE_LIMIT:
+                    self._exception_cache[key] = found
+            result, miss = found
+            considered.append(result)
+            permitted = permitted or result.applies
+            missing += miss
+        return considered, permitted, missing
+
+    def _exception(self, exc, activity: Activity) -> tuple[ExceptionConsidered, list[str]]:
+        """One exception under the conditions an activity holds and lacks (a pure
+        function of the three, so ``_exceptions`` memoises it)."""
         held = _conditions(activity.holds, self.reg)
         lacking = _conditions(activity.lacks, self.reg)
-        for exc_id in rule.exceptions:
-            exc = self.exceptions[exc_id]
-            statuses = []
-            for condition in exc.conditions:
-                authority = condition.authority.ref if condition.authority else None
-                status = _status(condition.kind, authority, held, lacking)
-                statuses.append(ConditionStatus.trusted(kind=condition.kind, authority=authority, status=status))
-            if exc.mode == "all_of":
-                applies = all(s.status == "held" for s in statuses)
-            else:
-                applies = any(s.status == "held" for s in statuses)
-            if applies:
-                reason = "every condition is held" if exc.mode == "all_of" else "a condition is held"
-                permitted = True
-            elif any(s.status == "lacking" for s in statuses) and exc.mode == "all_of":
-                reason = "a condition is lacking"
-            else:
-                reason = "a condition is not known to be held"
-                missing += [f"{s.kind}{' of ' + s.authority if s.authority else ''}" for s in statuses if s.status == "unknown"]
-            considered.append(
-                ExceptionConsidered.trusted(
-                    rule=exc.id, applies_to=exc.applies_to, conditions=tuple(statuses), applies=applies, reason=reason
-                )
-            )
-        return considered, permitted, missing
+        missing: list[str] = []
+        statuses = []
+        for condition in exc.conditions:
+            authority = condition.authority.ref if condition.authority else None
+            status = _status(condition.kind, authority, held, lacking)
+            statuses.append(ConditionStatus.trusted(kind=condition.kind, authority=authority, status=status))
+        if exc.mode == "all_of":
+            applies = all(s.status == "held" for s in statuses)
+        else:
+            applies = any(s.status == "held" for s in statuses)
+        if applies:
+            reason = "every condition is held" if exc.mode == "all_of" else "a condition is held"
+        elif any(s.status == "lacking" for s in statuses) and exc.mode == "all_of":
+            reason = "a condition is lacking"
+        else:
+            reason = "a condition is not known to be held"
+            missing += [f"{s.kind}{' of ' + s.authority if s.authority else ''}" for s in statuses if s.status == "unknown"]
+        result = ExceptionConsidered.trusted(
+            rule=exc.id, applies_to=exc.applies_to, conditions=tuple(statuses), applies=applies, reason=reason
+        )
+        return result, missing
 
     def check(self, activity: Activity) -> Verdict:
         kinds, stems = self.validate(activity)
@@ -558,11 +585,13 @@ class _Checker:
             outcome = "not_covered"
         # Knowing assistance is conduct a penalty names in its own right: flagged, it fires
         # and the activity is prohibited whatever else applies.
-        knowing = [p for p, party in self.penalties if party == "knowingly" and "knowingly" in activity.flags]
+        knowing = [p for p, party in self.penalties if party == "knowingly"] if "knowingly" in activity.flags else ()
         if knowing:
             fired += [self.receipts[knowing[0].id]]
             outcome = "prohibited"
-        penalties = tuple(self.receipts[p.id] for p, party in self.penalties if _penalty_applies(p, party, activity, outcome, kinds))
+        penalties: tuple[Receipt, ...] = ()
+        if outcome == "prohibited":
+            penalties = tuple(self.receipts[p.id] for p, party in self.penalties if _penalty_applies(p, party, activity, outcome, kinds))
         nearest: tuple[Receipt, ...] = ()
         if outcome == "not_covered":
             nearest = self._nearest(kinds, stems, activity)
@@ -583,7 +612,17 @@ class _Checker:
         )
 
     def _nearest(self, kinds, stems, activity: Activity, n: int = 3) -> tuple[Receipt, ...]:
-        """The rules that share most facts with the activity, for a not-covered verdict."""
+        """The rules that share most facts with the activity, for a not-covered verdict
+        (memoised on those facts)."""
+        key = (kinds, stems, activity.object, activity.where)
+        found = self._nearest_cache.get(key)
+        if found is None:
+            found = self._rank(kinds, stems, activity, n)
+            if len(self._nearest_cache) < _CACHE_LIMIT:
+                self._nearest_cache[key] = found
+        return found
+
+    def _rank(self, kinds, stems, activity: Activity, n: int) -> tuple[Receipt, ...]:
         ranked = []
         for sig in (*self.prohibitions, *self.obligations, *self.consequences):
             score = 0
@@ -593,7 +632,7 @@ class _Checker:
             score += bool(sig.territory and activity.where and _same_place(sig.territory, activity.where))
             if score:
                 ranked.append((-score, sig.rule.id, sig.rule))
-        return tuple(_receipt(r) for _, _, r in sorted(ranked, key=lambda t: (t[0], t[1]))[:n])
+        return tuple(self.receipts[r.id] for _, _, r in sorted(ranked, key=lambda t: (t[0], t[1]))[:n])
 
 
 def _same_place(territory: str, where: str) -> bool:
