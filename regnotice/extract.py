@@ -86,6 +86,12 @@ class _CueLexer(Lexer):
             for opening in found:
                 self.by_opening.setdefault(opening, []).append(t)
         self.openings = tuple(sorted(self.by_opening)) or None
+        # One scan for the places a cue can open, then the full cue test only there.
+        self.opening_re = (
+            re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(self.openings, key=len, reverse=True))) + ")")
+            if self.openings
+            else None
+        )
         self._for_word: dict[str, re.Pattern | None] = {}
 
     @staticmethod
@@ -114,11 +120,12 @@ class _CueLexer(Lexer):
             yield from self.scanner.finditer(data)
             return
         pos = 0
-        for word in _WORDS.finditer(lowered):
-            if word.start() < pos:
+        for opening in self.opening_re.finditer(lowered):
+            at = opening.start()
+            if at < pos:
                 continue
-            scanner = self._scanner_for(word.group())
-            m = scanner.match(data, word.start()) if scanner is not None else None
+            scanner = self._scanner_for(_WORDS.match(lowered, at).group())
+            m = scanner.match(data, at) if scanner is not None else None
             if m:
                 yield m
                 pos = m.end()
@@ -362,7 +369,9 @@ class _Parts:
         lead = len(text) - len(text.lstrip(_TRIM))
         text = text.strip(_TRIM)
         start += lead
-        return Extract(text=self.source[start : start + len(text)], span=Span(start=start, end=start + len(text)), ref=ref)
+        end = start + len(text)
+        # Built from the parse, not from a user: no validation (see models._Frozen.trusted).
+        return Extract.trusted(text=self.source[start:end], span=Span.trusted(start=start, end=end), ref=ref)
 
     def items(self, text: str, start: int, kind: str = "items") -> list[Extract]:
         return [self.extract(t, s) for t, s in split_list(text, start, kind=kind)]
