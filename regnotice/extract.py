@@ -258,11 +258,6 @@ def condition_lexer() -> _ConditionLexer:
     return _ConditionLexer(condition_parser().lexer_conf)
 
 
-@lru_cache(maxsize=None)
-def sentence_lexer() -> _SentenceLexer:
-    return _SentenceLexer(sentence_parser().lexer_conf)
-
-
 # --------------------------------------------------------------------- list splitting
 
 _GERUND = re.compile(r"^(?:and\s+|or\s+|as\s+well\s+as\s+)?(?:directly\s+or\s+indirectly\s+)?[a-z]+ing\b", re.I)
@@ -617,9 +612,6 @@ class _SentenceTransformer(Transformer):
             Definition,
             dict(term=self.p.extract(term_text, term_start), meaning=self.p.extract(meaning_text, meaning_start), examples=tuple(examples)),
         )
-
-    def duty_modal(self, children) -> Token:
-        return children[0]
 
     def coordination(self, children) -> tuple[str, Token | None]:
         return ("coordination", children[1] if len(children) > 1 else None)
