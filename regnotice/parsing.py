@@ -47,6 +47,8 @@ _CLOSING_HINTS = ("force", "effect", "repeal", "abolish", "annul", "rescind", "c
 def _may_close(line: str) -> bool:
     low = line.lower()
     return any(hint in low for hint in _CLOSING_HINTS)
+
+
 _TITLE_WORDS = re.compile(
     r"\b(?:Notice|Circular|Measures|Opinions|Decision|Provisions|Announcement|Guidelines|Regulatory)\b|通知|\[\d{4}\]|〔\d{4}〕"
 )
