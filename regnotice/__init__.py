@@ -54,11 +54,19 @@ def screen(text: str, field: str = "name"):
     """The hits of the clause (8) terms ("virtual currency", "stablecoin", "RWA", ...) in
     ``text``: a company ``name``, a ``business_scope`` or an ``ad``. Each hit has the
     term, its position and the rule it cites; ``()`` when the text is clean.
-
     """
-    from .screening import screen as _screen
+    try:
+        impl = _LAZY["screen"]
+    except KeyError:  # the first call imports the screener (kept out of `import regnotice`)
+        from .screening import screen as impl
 
-    return _screen(text, field)
+        _LAZY["screen"] = impl
+    return impl(text, field)
+
+
+# Functions imported on first use, kept for the calls after it (screening is called once
+# per name, millions of times: an import statement per call would cost a tenth of it).
+_LAZY: dict = {}
 
 
 def load():
