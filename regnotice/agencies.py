@@ -104,6 +104,7 @@ class Registry:
         self.agencies = agencies
         self.parties = parties
         self._by_spelling: dict[str, str] = {}
+        self._resolved: dict[str, str | None] = {}  # mention as written -> id, memoised
         for entry in (*agencies.values(), *parties.values()):
             for spelling in entry.spellings:
                 key = normalise(spelling)
@@ -141,7 +142,13 @@ class Registry:
 
     def resolve(self, mention: str) -> str | None:
         """The id a mention names (any spelling, case-insensitive), or None."""
-        return self._by_spelling.get(normalise(mention))
+        try:
+            return self._resolved[mention]
+        except KeyError:
+            found = self._by_spelling.get(normalise(mention))
+            if len(self._resolved) < 65536:
+                self._resolved[mention] = found
+            return found
 
     def match_prefix(self, text: str) -> tuple[str, int] | None:
         """The entry whose spelling opens ``text`` (the longest), and the length of that

@@ -21,6 +21,7 @@ activities that starts with a gerund ("providing ...") splits only before gerund
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from typing import Iterator
 
@@ -88,7 +89,7 @@ class _CueLexer(Lexer):
         self.openings = tuple(sorted(self.by_opening)) or None
         # One scan for the places a cue can open, then the full cue test only there.
         self.opening_re = (
-            re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(self.openings, key=len, reverse=True))) + ")")
+            re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(self.openings, key=len, reverse=True))) + r")[^\W\d_]*")
             if self.openings
             else None
         )
@@ -115,8 +116,8 @@ class _CueLexer(Lexer):
         if self.openings is None:
             yield from self.scanner.finditer(data)
             return
-        lowered = data.lower() if len(data.lower()) == len(data) else None
-        if lowered is None:
+        lowered = data.lower()
+        if len(lowered) != len(data):  # a letter whose lower case is longer: scan as written
             yield from self.scanner.finditer(data)
             return
         pos = 0
@@ -124,7 +125,7 @@ class _CueLexer(Lexer):
             at = opening.start()
             if at < pos:
                 continue
-            scanner = self._scanner_for(_WORDS.match(lowered, at).group())
+            scanner = self._scanner_for(opening.group())  # the whole word the opening starts
             m = scanner.match(data, at) if scanner is not None else None
             if m:
                 yield m
@@ -243,11 +244,6 @@ def _grammar() -> str:
 
 
 @lru_cache(maxsize=None)
-def sentence_parser() -> Lark:
-    return Lark(_grammar(), parser="lalr", lexer=_SentenceLexer, start="sentence", maybe_placeholders=False)
-
-
-@lru_cache(maxsize=None)
 def condition_parser() -> Lark:
     return Lark(_grammar(), parser="lalr", lexer=_ConditionLexer, start="conditions", maybe_placeholders=False)
 
@@ -298,6 +294,14 @@ def _top_level_commas(text: str) -> list[int]:
 def _pieces(text: str, base: int) -> list[tuple[str, int]]:
     """Top-level comma pieces of ``text`` as (piece, absolute start), trimmed, with a
     leading conjunction and a trailing "etc." removed."""
+    return [(piece, base + offset) for piece, offset in _relative_pieces(text)]
+
+
+@lru_cache(maxsize=4096)
+def _relative_pieces(text: str) -> tuple[tuple[str, int], ...]:
+    """``_pieces`` with offsets into ``text`` (a pure function, memoised: the same
+    part is often split more than once)."""
+    base = 0
     out, start = [], 0
     for cut in [*_top_level_commas(text), len(text)]:
         raw = text[start:cut]
@@ -306,11 +310,13 @@ def _pieces(text: str, base: int) -> list[tuple[str, int]]:
         conj = _LEAD_CONJ.match(piece)
         if conj:
             piece, lead = piece[conj.end() :], lead + conj.end()
-        piece = _ETC.sub("", piece).rstrip(_TRIM)
+        if "etc" in piece.lower():
+            piece = _ETC.sub("", piece)
+        piece = piece.rstrip(_TRIM)
         if piece and piece.lower() != "etc":
             out.append((piece, base + start + lead))
         start = cut + 1
-    return out
+    return tuple(out)
 
 
 def _starts_activity(piece: str) -> bool:
@@ -366,7 +372,8 @@ class _Parts:
         start += lead
         end = start + len(text)
         # Built from the parse, not from a user: no validation (see models._Frozen.trusted).
-        return Extract.trusted(text=self.source[start:end], span=Span.trusted(start=start, end=end), ref=ref)
+        # ``text`` is the source slice at ``start``; tests check source[span] == text.
+        return Extract.trusted(text=text, span=Span.trusted(start=start, end=end), ref=ref)
 
     def items(self, text: str, start: int, kind: str = "items") -> list[Extract]:
         return [self.extract(t, s) for t, s in split_list(text, start, kind=kind)]
@@ -906,6 +913,32 @@ def _hereinafter_pattern() -> re.Pattern:
 # --------------------------------------------------------------------- driver
 
 
+class _Dispatch:
+    """The callbacks Lark calls while it parses (an inline transformer, so no tree is
+    built and none is walked afterwards). Each hands the children to the
+    ``_SentenceTransformer`` of the sentence being parsed in this thread."""
+
+    def __getattr__(self, name: str):
+        method = getattr(_SentenceTransformer, name, None)
+        if name.startswith("_") or not callable(method):
+            raise AttributeError(name)
+
+        def call(children, _name=name):
+            return getattr(_CURRENT.transformer, _name)(children)
+
+        return call
+
+
+_CURRENT = threading.local()
+
+
+@lru_cache(maxsize=None)
+def _inline_sentence_parser() -> Lark:
+    return Lark(
+        _grammar(), parser="lalr", lexer=_SentenceLexer, start="sentence", maybe_placeholders=False, transformer=_Dispatch()
+    )
+
+
 def extract_sentence(
     text: str, *, source: str | None = None, base: int = 0, previous: list[Extract] | None = None, registry_: Registry | None = None
 ) -> list[tuple[type, dict]]:
@@ -917,11 +950,13 @@ def extract_sentence(
     """
     source = text if source is None else source
     parts = _Parts(source, registry_ or registry())
+    _CURRENT.transformer = _SentenceTransformer(parts, base, previous or [])
     try:
-        tree = sentence_parser().parse(text)
-        drafts = _SentenceTransformer(parts, base, previous or []).transform(tree)
-    except LarkError:
-        return []
+        drafts = _inline_sentence_parser().parse(text)
+    except Exception:  # noqa: BLE001 - as a tree transformer's VisitError did: a sentence
+        return []  # whose parts cannot be read is unmodeled, like one the grammar rejects
+    finally:
+        _CURRENT.transformer = None
     out: list[tuple[type, dict]] = []
     for draft in drafts:
         out.append((draft.cls, draft.fields))
