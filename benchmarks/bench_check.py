@@ -32,6 +32,20 @@ def rate(fn, items, n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
+def random_activities(rnd: random.Random, vocab, actions: list[str], n: int) -> list[Activity]:
+    """``n`` activities drawn from the vocabulary."""
+    return [
+        Activity(
+            actor=rnd.choice(vocab.actors),
+            actions=(rnd.choice(actions),),
+            object=rnd.choice(vocab.objects),
+            where=rnd.choice(vocab.where),
+            holds=tuple(rnd.sample(vocab.conditions, rnd.randint(0, 2))),
+        )
+        for _ in range(n)
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=200_000)
@@ -43,31 +57,12 @@ def main() -> None:
     vocab = vocabulary(notice)
     rnd = random.Random(7)
     actions = sorted(set(vocab.actions.values()))
-    randoms = [
-        Activity(
-            actor=rnd.choice(vocab.actors),
-            actions=(rnd.choice(actions),),
-            object=rnd.choice(vocab.objects),
-            where=rnd.choice(vocab.where),
-            holds=tuple(rnd.sample(vocab.conditions, rnd.randint(0, 2))),
-        )
-        for _ in range(10_000)
-    ]
+    randoms = random_activities(rnd, vocab, actions, 10_000)
     print(f"{args.n:,} checks each, single thread")
     print(f"  check, scenario activities ({len(scenarios)}):   {rate(checker.check, scenarios, args.n):>10,.0f} /s")
     print(f"  check, random vocabulary activities:   {rate(checker.check, randoms, args.n):>10,.0f} /s")
     # Cold: a fresh checker (empty memo tables) over activities each checked once.
-    fresh = []
-    for _ in range(100_000):
-        fresh.append(
-            Activity(
-                actor=rnd.choice(vocab.actors),
-                actions=(rnd.choice(actions),),
-                object=rnd.choice(vocab.objects),
-                where=rnd.choice(vocab.where),
-                holds=tuple(rnd.sample(vocab.conditions, rnd.randint(0, 2))),
-            )
-        )
+    fresh = random_activities(rnd, vocab, actions, 100_000)
     from regnotice.check import _Checker
     from regnotice.agencies import registry
 
