@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .errors import InvalidReference, NoticeNotFound, NoticeSyntaxError, RegnoticeError
+from .errors import InvalidReference, NoticeNotFound, NoticeSyntaxError
 from .front import read_front_matter
 from .grammar import notice_parser, terminal_regex
 from .lines import LineIndex
@@ -310,17 +310,9 @@ def _parse_region(
         # start on every parse, which made a page of many notices quadratic.
         tree = notice_parser().parse(view[region.start : region.end])
         skeleton = NoticeTransformer(text, lines, base=region.start).transform(tree)
-    except VisitError as exc:  # a callback raised: re-raise the original at its node
-        orig = exc.orig_exc
-        meta = getattr(getattr(exc, "obj", None), "meta", None)
-        where = getattr(orig, "pos", None)
-        if where is None:
-            where = region.start + (getattr(meta, "start_pos", None) or 0)
-        if isinstance(orig, InvalidReference):
-            raise NoticeSyntaxError(str(orig), text=text, pos=where, source=source) from None
-        if isinstance(orig, RegnoticeError):
-            raise orig from None
-        raise
+    except InvalidReference as exc:  # a marker the numbering cannot read, at its position
+        where = getattr(exc, "pos", None)
+        raise NoticeSyntaxError(str(exc), text=text, pos=region.start if where is None else where, source=source) from None
     except UnexpectedInput as exc:
         raise _syntax_error(exc, text, source, region.start) from None
     except LarkError as exc:  # pragma: no cover - any other Lark failure is still ours

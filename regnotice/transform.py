@@ -13,10 +13,11 @@ character is lost.
 
 from __future__ import annotations
 
-from lark import Token, Transformer
+from lark import Token, Transformer, Tree
 
 from .errors import InvalidReference
 from .models import (
+    build,
     Block,
     Clause,
     Gap,
@@ -69,34 +70,51 @@ class NoticeTransformer(Transformer):
         self._lines = lines or LineIndex(source)
         self._base = base
 
+    def transform(self, tree: Tree) -> Skeleton:
+        """The same as Lark's ``Transformer.transform``, bottom-up, a method per rule,
+        without its generic machinery (a third of the time on this tree). A callback's
+        exception propagates as it is, not wrapped in a ``VisitError``."""
+        return self._walk(tree)
+
+    def _walk(self, tree: Tree):
+        children = [self._walk(c) if type(c) is Tree else c for c in tree.children]
+        return getattr(self, tree.data)(children)
+
     # ------------------------------------------------------------------ helpers
-    def _span(self, start: int, end: int) -> Span:
-        return Span.trusted(start=start, end=end)
+    # The helpers build models with ``build`` (a fresh dict becomes the instance's
+    # fields) and take token positions directly: a notice has some 500 nodes, and these
+    # loops are most of the time spent after Lark.
 
     def _leaf(self, token: Token):
-        cls = _LEAF[token.type]
-        start, end = token.start_pos + self._base, token.end_pos + self._base
-        return cls.trusted(text=self._source[start:end], span=self._span(start, end), kind=_KIND[token.type])
+        start = token.start_pos + self._base
+        end = token.end_pos + self._base
+        kind = token.type
+        return build(_LEAF[kind], {"text": self._source[start:end], "span": build(Span, {"start": start, "end": end}), "kind": _KIND[kind]})
 
     def _nodes(self, children) -> list:
-        return [self._leaf(c) if isinstance(c, Token) else c for c in children]
+        source, base = self._source, self._base
+        out = []
+        for c in children:
+            if type(c) is Token:
+                start = c.start_pos + base
+                end = c.end_pos + base
+                kind = c.type
+                c = build(_LEAF[kind], {"text": source[start:end], "span": build(Span, {"start": start, "end": end}), "kind": _KIND[kind]})
+            out.append(c)
+        return out
+
+    def _container(self, cls: type, kind: str, nodes: list):
+        start, end = nodes[0].span.start, nodes[-1].span.end
+        return build(
+            cls,
+            {"text": self._source[start:end], "span": build(Span, {"start": start, "end": end}), "kind": kind, "children": tuple(nodes)},
+        )
 
     def _paragraph(self, nodes: list) -> Paragraph:
-        start, end = nodes[0].span.start, nodes[-1].span.end
-        return Paragraph.trusted(
-            kind="paragraph",
-            text=self._source[start:end], span=self._span(start, end), children=tuple(nodes)
-        )
+        return self._container(Paragraph, "paragraph", nodes)
 
     def _block(self, kind: str, nodes: list) -> Block:
-        start, end = nodes[0].span.start, nodes[-1].span.end
-        return Block.trusted(
-            kind=kind, text=self._source[start:end], span=self._span(start, end), children=tuple(nodes)
-        )
-
-    def _split_trailing_break(self, nodes: list) -> tuple[list, Gap]:
-        *body, brk = nodes
-        return body, brk
+        return self._container(Block, kind, nodes)
 
     def _marker(self, token: Token) -> Marker:
         try:
@@ -105,17 +123,14 @@ class NoticeTransformer(Transformer):
             exc.pos = token.start_pos + self._base  # where the bad marker stands, for the syntax error
             raise
         start, end = token.start_pos + self._base, token.end_pos + self._base
-        return Marker.trusted(
-            kind="marker",
-            text=self._source[start:end], span=self._span(start, end), ordinal=ordinal, style=style
+        return build(
+            Marker,
+            {"text": self._source[start:end], "span": build(Span, {"start": start, "end": end}), "kind": "marker", "ordinal": ordinal, "style": style},
         )
 
     # ------------------------------------------------------------------ rules
     def paragraph(self, children) -> Paragraph:
         return self._paragraph(self._nodes(children))
-
-    def heading(self, children) -> Heading:
-        return self._leaf(children[0])
 
     def title(self, children) -> Block:
         return self._block("title", children)
@@ -131,7 +146,7 @@ class NoticeTransformer(Transformer):
         return (block, brk)
 
     def preamble(self, children) -> tuple:
-        body, brk = self._split_trailing_break(self._nodes(children))
+        *body, brk = self._nodes(children)
         return (self._block("preamble", body), brk)
 
     def closing(self, children) -> tuple:
@@ -139,41 +154,45 @@ class NoticeTransformer(Transformer):
 
     def item(self, children) -> tuple:
         marker = self._marker(children[0])
-        rest, brk = self._split_trailing_break(self._nodes(children[1:]))
-        nodes = [marker, *rest]
-        heading = next((n for n in rest if isinstance(n, Heading)), None)
-        start, end = marker.span.start, nodes[-1].span.end
+        *rest, brk = self._nodes(children[1:])
+        heading = next((n for n in rest if type(n) is Heading), None)
+        start, end = marker.span.start, rest[-1].span.end
         line, column = self._lines.line_col(start)
-        clause = Clause.trusted(
-            kind="clause",
-            text=self._source[start:end],
-            span=self._span(start, end),
-            ordinal=marker.ordinal,
-            marker=marker.text,
-            style=marker.style,
-            heading=" ".join(heading.title.split()) if heading else None,
-            section=None,
-            line=line,
-            column=column,
-            children=tuple(nodes),
+        clause = build(
+            Clause,
+            {
+                "text": self._source[start:end],
+                "span": build(Span, {"start": start, "end": end}),
+                "kind": "clause",
+                "ordinal": marker.ordinal,
+                "marker": marker.text,
+                "style": marker.style,
+                "heading": " ".join(heading.title.split()) if heading else None,
+                "section": None,
+                "line": line,
+                "column": column,
+                "children": (marker, *rest),
+            },
         )
         return (clause, brk)
 
     def section_heading(self, children) -> tuple:
         marker = self._marker(children[0])
-        rest, brk = self._split_trailing_break(self._nodes(children[1:]))
-        nodes = [marker, *rest]
-        para = next(n for n in rest if isinstance(n, Paragraph))
-        start, end = marker.span.start, nodes[-1].span.end
-        section = SectionHeading.trusted(
-            kind="section",
-            text=self._source[start:end],
-            span=self._span(start, end),
-            ordinal=marker.ordinal,
-            marker=marker.text,
-            style=marker.style,
-            title=" ".join(para.text.split()).rstrip(" .。"),
-            children=tuple(nodes),
+        *rest, brk = self._nodes(children[1:])
+        para = next(n for n in rest if type(n) is Paragraph)
+        start, end = marker.span.start, rest[-1].span.end
+        section = build(
+            SectionHeading,
+            {
+                "text": self._source[start:end],
+                "span": build(Span, {"start": start, "end": end}),
+                "kind": "section",
+                "ordinal": marker.ordinal,
+                "marker": marker.text,
+                "style": marker.style,
+                "title": " ".join(para.text.split()).rstrip(" .。"),
+                "children": (marker, *rest),
+            },
         )
         return (section, brk)
 
@@ -183,14 +202,14 @@ class NoticeTransformer(Transformer):
     def notice(self, children) -> Skeleton:
         parts: list = []
         for child in children:
-            if isinstance(child, Token):
+            if type(child) is Token:
                 parts.append(self._leaf(child))
             elif isinstance(child, (tuple, list)):
                 parts.extend(child)
             else:
                 parts.append(child)
-        clauses = [p for p in parts if isinstance(p, Clause)]
-        sections = [p for p in parts if isinstance(p, SectionHeading)]
+        clauses = [p for p in parts if type(p) is Clause]
+        sections = [p for p in parts if type(p) is SectionHeading]
         return Skeleton(parts, clauses, sections)
 
     def start(self, children) -> Skeleton:
