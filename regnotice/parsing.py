@@ -37,7 +37,20 @@ __all__ = ["parse", "parse_all"]
 _WS = "[ \t\u00a0\u3000\ufeff]"
 # A line break inside a paragraph of hard-wrapped text: text on both sides.
 _SOFT_BREAK = re.compile(r"(?<=\S)[ \t\u00a0\u3000]*\r?\n(?=[ \t\u00a0\u3000]*\S)")
-_ADDRESSEE_OPENING = re.compile(r"^[ \t\u00a0\u3000\ufeff]*(To[ \t\u00a0])", re.M)
+# "To " opening a line: searched as the literal it starts with (the regex engine skips
+# ahead to each "To"), then kept only where nothing but spaces stands before it on its
+# line. A multi-line "^spaces*To" tried the pattern at every position of the page.
+_ADDRESSEE_WORD = re.compile(r"To[ \t\u00a0]")
+_LEAD_SPACE = " \t\u00a0\u3000\ufeff"
+
+
+def _addressee_openings(text: str) -> Iterator[tuple[int, int]]:
+    """(line start, position of "To") of every line that opens with "To "."""
+    for m in _ADDRESSEE_WORD.finditer(text):
+        at = m.start()
+        line_start = text.rfind("\n", 0, at) + 1
+        if at == line_start or not text[line_start:at].strip(_LEAD_SPACE):
+            yield line_start, at
 _BLANK_AFTER = re.compile(r"[ \t\u00a0\u3000]*\r?\n[ \t\u00a0\u3000]*\r?\n")
 # Words without which no line can be the closing: a cheap test (plain substring
 # search of the lower-cased line) before the grammar's CLOSING terminal is tried.
@@ -140,13 +153,12 @@ class _Locator:
         be wrapped: it is tried again with the soft breaks of its paragraph softened.
         """
         found: list[tuple[int, str]] = []
-        for m in _ADDRESSEE_OPENING.finditer(self.text):
-            at = m.start(1)
-            single = self.addressee.match(self.text, m.start())
+        for line_start, at in _addressee_openings(self.text):
+            single = self.addressee.match(self.text, line_start)
             if single:
                 found.append((at, self._layout(single.end())))
                 continue
-            if self.addressee.match(self.soft, m.start()):
+            if self.addressee.match(self.soft, line_start):
                 found.append((at, "blocks"))
         return found
 
