@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from lark import Lark
+from lark import Lark, Token
+from lark.lexer import ContextualLexer
 
 from .resources import data_path
 
@@ -28,10 +29,74 @@ def _build(name: str, *, strict: bool = False, cache: bool = True) -> Lark:
     )
 
 
+class _LeanContextualLexer(ContextualLexer):
+    """Lark's contextual lexer with the per-token bookkeeping cut to what regnotice uses.
+
+    The terminals, the alternation offered in each parser state and the first-match rule
+    are Lark's own (this reads the compiled alternation of each state from Lark's lexer).
+    What it leaves out is the line counting: a token gets its start and end offsets but
+    no line or column, which regnotice finds on demand from an offset (``lines.py``,
+    ``errors.py``). On a character no terminal of the state matches, or in a state whose
+    lexer needs more than one regex or a callback, it hands the rest of the text to
+    Lark's own lexer, which raises the usual error with its line and column.
+    """
+
+    _matchers: dict
+
+    def lex(self, lexer_state, parser_state):
+        text = lexer_state.text.text
+        end = lexer_state.text.end
+        pos = lexer_state.line_ctr.char_pos
+        matchers = self._matchers
+        while pos < end:
+            state = parser_state.position
+            match = matchers.get(state) or self._matcher(state)
+            m = match(text, pos, end) if match is not _LARK else None
+            if m is None:
+                lexer_state.line_ctr.feed(text[lexer_state.line_ctr.char_pos : pos])
+                yield from ContextualLexer.lex(self, lexer_state, parser_state)
+                return
+            value = m.group()
+            stop = pos + len(value)
+            token = Token(m.lastgroup, value, pos, None, None, None, None, stop)
+            lexer_state.last_token = token
+            yield token
+            pos = stop
+        lexer_state.line_ctr.char_pos = pos
+
+    def _matcher(self, state):
+        basic = self.lexers[state]
+        mres = basic.scanner._mres
+        if len(mres) > 1 or basic.callback or basic.ignore_types:
+            match = _LARK
+        else:
+            match = mres[0].match if mres else _no_match
+        self._matchers[state] = match
+        return match
+
+
+def _no_match(text: str, pos: int, end: int) -> None:
+    return None
+
+
+def _LARK(text: str, pos: int, end: int) -> None:  # pragma: no cover - a marker, never called
+    return None
+
+
+def _lean(parser: Lark) -> Lark:
+    """Swap the parser's contextual lexer for the lean one, keeping its built state."""
+    lexer = parser.parser.lexer
+    if type(lexer) is ContextualLexer:
+        lexer.__class__ = _LeanContextualLexer
+        lexer._matchers = {}
+    return parser
+
+
 @lru_cache(maxsize=None)
 def notice_parser() -> Lark:
-    """The document-structure parser built from ``grammars/notice.lark``."""
-    return _build("notice.lark")
+    """The document-structure parser built from ``grammars/notice.lark``, with the lean
+    contextual lexer."""
+    return _lean(_build("notice.lark"))
 
 
 def strict_notice_parser() -> Lark:
