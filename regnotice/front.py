@@ -40,7 +40,7 @@ _CHINESE_PREFIX = {
 # prefix at every position of a long paragraph. The anchor opens with its bracket, so
 # the regex engine skips to the brackets instead of trying every position.
 _EN_ANCHOR = re.compile(r"[\[〔【(（][ \u00a0]*(?P<year>\d{4})[ \u00a0]*[\]〕】)）][ \u00a0]*No\.?[ \u00a0]*(?P<seq>\d{1,5})")
-_EN_PREFIX = re.compile(r"(?<![\w])(?:[A-Z][\w\-]*[ \u00a0]){0,3}[A-Z][\w\-]*(?=[ \u00a0]*$)")
+_EN_PREFIX = re.compile(r"[A-Z](?<![\w][A-Z])[\w\-]*(?:[ \u00a0][A-Z][\w\-]*){0,3}(?=[ \u00a0]*$)")
 _ZH_NUMBER = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,6}?)[〔\[【(（](?P<year>\d{4})[〕\]】)）](?P<seq>\d{1,5})号")
 
 
@@ -87,7 +87,6 @@ _CONSULTED = re.compile(
     r"\b(?:reaching\s+(?:a\s+)?consensus|consultation|consulting|agreement)\s+with\s+(?P<bodies>.+?)"
     r"(?=,?\s+and\s+with\s+the\s+approval|,?\s+and\s+(?:upon|after)\b|[.;:]|,\s+(?:the\s+relevant|we|it\s+is)\b)"
 )
-_CONSULT_HINTS = ("consensus", "consultation", "consulting", "agreement")
 _APPROVED = re.compile(r"\bwith\s+the\s+approval\s+of\s+(?:the\s+)?(?P<body>[A-Z][\w'’ ]+?)(?=[,.;:]|\s+and\b|$)")
 _EFFECTIVE = re.compile(
     r"\b(?:enters?|come|comes|take|takes|become|becomes)\s+(?:into\s+(?:force|effect)|effect|effective)\s+"
@@ -96,6 +95,32 @@ _EFFECTIVE = re.compile(
 _REPEAL = re.compile(r"\b(?:repeal|abolish|annul|rescind)", re.IGNORECASE)
 _QUOTED = re.compile(r"\"(?P<a>[^\"\n]+)\"|“(?P<b>[^”\n]+)”|《(?P<c>[^》\n]+)》")
 _AUTHORITY = re.compile(r"\bin\s+accordance\s+with\b|根据")
+
+# Key words each phrase pattern's match must contain, and how far before the key word
+# the match may start. A pattern that opens with \b is tried at every position; started
+# just before its key word (found by a plain substring search) it costs almost nothing.
+_HINTS = {
+    _ISSUED_BY: (("Notice", "Circular", "Opinions", "Measures", "Decision"), 0),
+    _CONSULTED: (("consensus", "consultation", "consulting", "agreement"), 24),
+    _APPROVED: (("approval",), 24),
+    _AUTHORITY: (("accordance", "根据"), 200),  # not flattened: "in" may stand far before
+    _EFFECTIVE: (("force", "effect"), 24),
+}
+
+
+def _search(pattern: re.Pattern, text: str) -> re.Match | None:
+    """``pattern.search(text)``, started a little before the first of its key words; no
+    search at all where none stands. Every match holds a key word no further than the
+    pattern's reach after its start, so no match is skipped."""
+    hints, reach = _HINTS[pattern]
+    first = -1
+    for hint in hints:
+        at = text.find(hint)
+        if at != -1 and (first == -1 or at < first):
+            first = at
+    if first == -1:
+        return None
+    return pattern.search(text, max(0, first - reach))
 
 
 def _split_list(text: str) -> list[str]:
@@ -145,14 +170,14 @@ def read_front_matter(parts: list, text: str, view: str | None = None) -> dict:
             if found:
                 facts["number"] = found[0][0]
         if not facts["issuers"]:
-            m = _ISSUED_BY.search(_flat(block.text))
+            m = _search(_ISSUED_BY, _flat(block.text))
             if m:
                 facts["issuers"] = tuple(_split_list(m["issuers"]))
     if "preamble" in blocks:
         facts.update(_preamble_facts(blocks["preamble"], text, view))
     if "closing" in blocks:
         closing = blocks["closing"]
-        m = _EFFECTIVE.search(_flat(closing.text))
+        m = _search(_EFFECTIVE, _flat(closing.text))
         if m:
             facts["effective"] = m["when"].strip()
         repeals = []
@@ -170,25 +195,21 @@ def _preamble_facts(preamble: Block, text: str, view: str) -> dict:
     for para in preamble.paragraphs:
         for sentence in para.sentences:
             seen = view[sentence.span.start : sentence.span.end]
-            # Each pattern runs only where its key word stands: a substring test is far
-            # cheaper than a regex that must be tried at every position.
-            authority = _AUTHORITY.search(seen) if "accordance" in seen or "根据" in seen else None
+            authority = _search(_AUTHORITY, seen)
             if authority:
                 for m in _QUOTED.finditer(seen, authority.end()):
                     group = next(g for g in ("a", "b", "c") if m[g] is not None)
                     title = m[group].rstrip(" ,.;，。；")
                     start = sentence.span.start + m.start(group)
                     end = start + len(title)
-                    bases.append(Citation(text=text[start:end], span=Span(start=start, end=end)))
-            consult = "consulted" not in facts and any(hint in seen for hint in _CONSULT_HINTS)
-            approve = "approved_by" not in facts and "approval" in seen
-            if not (consult or approve):
+                    bases.append(Citation.trusted(text=text[start:end], span=Span.trusted(start=start, end=end)))
+            if "consulted" in facts and "approved_by" in facts:
                 continue
             flat = _flat(seen)
-            m = _CONSULTED.search(flat) if consult else None
+            m = _search(_CONSULTED, flat) if "consulted" not in facts else None
             if m:
                 facts["consulted"] = tuple(_split_list(m["bodies"]))
-            m = _APPROVED.search(flat) if approve else None
+            m = _search(_APPROVED, flat) if "approved_by" not in facts else None
             if m:
                 facts["approved_by"] = m["body"].strip()
     facts["legal_bases"] = tuple(bases)
