@@ -76,13 +76,25 @@ _set = object.__setattr__
 
 def build(cls: type, fields: dict):
     """``cls.trusted(**fields)`` without the keyword packing, for the parser's hot loops.
-    ``fields`` becomes the instance's ``__dict__``: pass a fresh dict."""
+    ``fields`` becomes the instance's ``__dict__``: pass a fresh dict holding every field.
+
+    Every instance of a class built here shares one set of field names: all fields are
+    given, and pydantic never changes the set of a frozen model in place (``model_copy``
+    copies it first). A notice's 500 nodes are then 500 sets fewer to allocate.
+    """
     obj = _new(cls)
     _set(obj, "__dict__", fields)
-    _set(obj, "__pydantic_fields_set__", set(fields))
+    try:
+        names = _ALL_FIELDS[cls]
+    except KeyError:
+        names = _ALL_FIELDS[cls] = set(cls.model_fields)
+    _set(obj, "__pydantic_fields_set__", names)
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
+
+
+_ALL_FIELDS: dict[type, set] = {}
 
 
 class Span(_Frozen):

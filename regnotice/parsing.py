@@ -406,6 +406,9 @@ def _notices(text: str, source: str | None) -> Iterator[Notice]:
         raise TypeError(f"parse() takes text (str), not {type(text).__name__}")
     locator, regions = _regions(text, source)
     lines = LineIndex(text)
+    if len(regions) == 1:  # one notice: nothing to compare
+        yield _parse_region(text, locator.view(regions[0]), regions[0], source, [], lines)
+        return
     distinct: dict[str, _Region] = {}
     notes: dict[int, list[Anomaly]] = {}
     first = regions[0]

@@ -104,6 +104,9 @@ class NoticeTransformer(Transformer):
         return out
 
     def _container(self, cls: type, kind: str, nodes: list):
+        if len(nodes) == 1:  # a paragraph of one sentence: the same text and span
+            only = nodes[0]
+            return build(cls, {"text": only.text, "span": only.span, "kind": kind, "children": (only,)})
         start, end = nodes[0].span.start, nodes[-1].span.end
         return build(
             cls,

@@ -108,3 +108,33 @@ def test_strict_grammar_builds_without_conflicts():
     assert parser.options.strict and parser.options.parser == "lalr"
     names = {t.name for t in parser.terminals}
     assert {"MARKER", "SECTION_MARKER", "ADDRESSEE", "CLOSING", "HEADING", "SENTENCE", "BR", "SP"} <= names
+
+
+def _models(obj):
+    """Every pydantic model in ``obj``: nodes, spans, facts, rules."""
+    from pydantic import BaseModel
+
+    if isinstance(obj, BaseModel):
+        yield obj
+        for name in type(obj).model_fields:
+            yield from _models(getattr(obj, name))
+    elif isinstance(obj, (tuple, list)):
+        for item in obj:
+            yield from _models(item)
+
+
+@pytest.mark.parametrize("name", ["bare", "wrapped", "sections_restart"])
+def test_models_built_without_validation_hold_every_field(name):
+    """Nodes are built from trusted dicts that share one field-name set per class
+    (models.build): that holds only while every field is given, so check it on every
+    model of a parsed notice and of its rules."""
+    from regnotice.models import _ALL_FIELDS
+
+    _, notice = _parsed(name)
+    shared = 0
+    for model in _models((notice, notice.rules)):
+        fields = set(type(model).model_fields)
+        assert set(model.__dict__) == fields, (type(model).__name__, fields ^ set(model.__dict__))
+        if model.model_fields_set is _ALL_FIELDS.get(type(model)):
+            shared += 1
+    assert shared > 500
