@@ -123,13 +123,17 @@ def _search(pattern: re.Pattern, text: str) -> re.Match | None:
     return pattern.search(text, max(0, first - reach))
 
 
+_COMMA = re.compile(r"\s*[,，、]\s*")
+_CONJUNCTION = re.compile(r"^(?:and|as\s+well\s+as)\s+")
+_THE = re.compile(r"^the\s+")
+
+
 def _split_list(text: str) -> list[str]:
     """``A, B, and the C`` -> ``[A, B, C]``. Only commas split: names such as "China
     Banking and Insurance Regulatory Commission" hold an "and" of their own."""
     items = []
-    for piece in re.split(r"\s*[,，、]\s*", text):
-        piece = re.sub(r"^(?:and|as\s+well\s+as)\s+", "", piece.strip())
-        piece = re.sub(r"^the\s+", "", piece)
+    for piece in _COMMA.split(text):
+        piece = _THE.sub("", _CONJUNCTION.sub("", piece.strip()))
         if piece:
             items.append(piece)
     return items
@@ -198,7 +202,7 @@ def _preamble_facts(preamble: Block, text: str, view: str) -> dict:
             authority = _search(_AUTHORITY, seen)
             if authority:
                 for m in _QUOTED.finditer(seen, authority.end()):
-                    group = next(g for g in ("a", "b", "c") if m[g] is not None)
+                    group = m.lastgroup  # the quotes used: "a", "b" or "c"
                     title = m[group].rstrip(" ,.;，。；")
                     start = sentence.span.start + m.start(group)
                     end = start + len(title)

@@ -385,6 +385,11 @@ def _number(clauses: list[Clause], sections: list, text: str) -> tuple[list[Clau
         if restarts:
             last_in_section = max(last_in_section, clause.ordinal)
             update["ordinal"] = ordinal
+        if ordinal == previous + 1:  # the next one (never seen: all seen are <= previous)
+            seen.add(ordinal)
+            previous = ordinal
+            out.append(clause.model_copy(update=update) if update else clause)
+            continue
         where = dict(line=clause.line, column=clause.column, span=Span(start=clause.span.start, end=clause.span.start + len(clause.marker)))
         if ordinal in seen:
             anomalies.append(Anomaly(kind="repeat", message=f"clause {clause.marker} repeats ordinal {ordinal}", **where))
