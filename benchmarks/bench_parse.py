@@ -7,7 +7,11 @@
     compared, parsed once), so the main series makes every copy distinct by numbering
     its title line; the identical series is shown beside it. Reported: MB/s, time per
     notice, and the per-notice time relative to k = 1 (1.0 = linear scaling);
-(c) a table of both.
+(c) where the time of one parse of the bare notice goes: the locator, the Lark LALR
+    parser alone (its lexer and tree), the terminals' regular expressions alone (each
+    token's terminal matched at its position, no parser), the transformer that builds
+    the frozen models, the front-matter facts. The Lark line is the floor of any
+    design that parses with this grammar.
 
     python benchmarks/bench_parse.py [--runs 20] [--max-copies 1000]
 
@@ -125,6 +129,38 @@ def main(argv: list[str] | None = None) -> None:
     d = [r for r in rows if r[0] == "distinct"]
     if len(d) > 1:
         print(f"\n    distinct, ms/notice at {d[-1][1]} vs 1x: {d[-1][7]}x  (1.00 = linear)")
+
+    # (c) ------------------------------------------------------------------------------
+    print(f"\n(c) where one parse of the bare notice goes ({args.runs * 5} runs each, median)\n")
+    rows = [(name, ms(statistics.median(timed(fn, args.runs * 5)))) for name, fn in phases(bare)]
+    table(["phase", "ms"], rows)
+
+
+def phases(bare: str):
+    """(name, callable) for each phase of ``regnotice.parse(bare)``, run on its own."""
+    import re
+
+    from regnotice import parsing
+    from regnotice.front import read_front_matter
+    from regnotice.grammar import notice_parser
+    from regnotice.lines import LineIndex
+    from regnotice.transform import NoticeTransformer
+
+    parser = notice_parser()
+    tree = parser.parse(bare)
+    lines = LineIndex(bare)
+    skeleton = NoticeTransformer(bare, lines).transform(tree)
+    tokens = list(tree.scan_values(lambda v: True))
+    terminals = {name: re.compile(parser.get_terminal(name).pattern.to_regexp()) for name in {t.type for t in tokens}}
+    matches = [(terminals[t.type].match, t.start_pos) for t in tokens]
+    return [
+        ("whole parse (regnotice.parse)", lambda: regnotice.parse(bare)),
+        ("locator (find the region)", lambda: parsing._regions(bare, None)),
+        (f"Lark LALR parse, tree only ({len(tokens)} tokens)", lambda: parser.parse(bare)),
+        ("  of which terminal regexes alone", lambda: [match(bare, pos) for match, pos in matches]),
+        ("transformer (frozen models)", lambda: NoticeTransformer(bare, lines).transform(tree)),
+        ("front-matter facts", lambda: read_front_matter(skeleton.parts, bare, bare)),
+    ]
 
 
 def table(header: list[str], rows: list[tuple]) -> None:
