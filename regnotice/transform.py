@@ -159,23 +159,16 @@ class NoticeTransformer(Transformer):
         marker = self._marker(children[0])
         *rest, brk = self._nodes(children[1:])
         heading = next((n for n in rest if type(n) is Heading), None)
-        start, end = marker.span.start, rest[-1].span.end
-        line, column = self._lines.line_col(start)
-        clause = build(
+        line, column = self._lines.line_col(marker.span.start)
+        clause = self._numbered(
             Clause,
-            {
-                "text": self._source[start:end],
-                "span": build(Span, {"start": start, "end": end}),
-                "kind": "clause",
-                "ordinal": marker.ordinal,
-                "marker": marker.text,
-                "style": marker.style,
-                "heading": " ".join(heading.title.split()) if heading else None,
-                "section": None,
-                "line": line,
-                "column": column,
-                "children": (marker, *rest),
-            },
+            "clause",
+            marker,
+            rest,
+            heading=" ".join(heading.title.split()) if heading else None,
+            section=None,
+            line=line,
+            column=column,
         )
         return (clause, brk)
 
@@ -183,21 +176,25 @@ class NoticeTransformer(Transformer):
         marker = self._marker(children[0])
         *rest, brk = self._nodes(children[1:])
         para = next(n for n in rest if type(n) is Paragraph)
+        section = self._numbered(SectionHeading, "section", marker, rest, title=" ".join(para.text.split()).rstrip(" .。"))
+        return (section, brk)
+
+    def _numbered(self, cls: type, kind: str, marker: Marker, rest: list, **fields):
+        """A clause or section heading: its marker, then ``rest``, with its own ``fields``."""
         start, end = marker.span.start, rest[-1].span.end
-        section = build(
-            SectionHeading,
+        return build(
+            cls,
             {
                 "text": self._source[start:end],
                 "span": build(Span, {"start": start, "end": end}),
-                "kind": "section",
+                "kind": kind,
                 "ordinal": marker.ordinal,
                 "marker": marker.text,
                 "style": marker.style,
-                "title": " ".join(para.text.split()).rstrip(" .。"),
+                **fields,
                 "children": (marker, *rest),
             },
         )
-        return (section, brk)
 
     def body(self, children) -> list:
         return [node for group in children for node in group]
