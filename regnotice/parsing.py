@@ -51,6 +51,8 @@ def _addressee_openings(text: str) -> Iterator[tuple[int, int]]:
         line_start = text.rfind("\n", 0, at) + 1
         if at == line_start or not text[line_start:at].strip(_LEAD_SPACE):
             yield line_start, at
+
+
 _BLANK_AFTER = re.compile(r"[ \t\u00a0\u3000]*\r?\n[ \t\u00a0\u3000]*\r?\n")
 # Words without which no line can be the closing: a cheap test (plain substring
 # search of the lower-cased line) before the grammar's CLOSING terminal is tried.

@@ -17,7 +17,6 @@ from lark import Token, Transformer, Tree
 
 from .errors import InvalidReference
 from .models import (
-    build,
     Block,
     Clause,
     Gap,
@@ -28,6 +27,7 @@ from .models import (
     SectionHeading,
     Sentence,
     Span,
+    build,
 )
 from .lines import LineIndex
 from .numbering import parse_marker
