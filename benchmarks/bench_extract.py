@@ -12,7 +12,7 @@ import statistics
 import time
 
 import regnotice
-from regnotice.extract import extract_rules
+from regnotice._extract import extract_rules
 
 
 def timed(fn, runs: int) -> list[float]:

@@ -33,7 +33,7 @@ from pydantic import field_validator
 
 from .agencies import Registry, registry
 from .errors import RegnoticeError
-from .extract import objects_of, territory_of
+from ._extract import objects_of, territory_of
 from .models import Notice, RuleSet, Span, _Frozen
 
 __all__ = ["Activity", "Verdict", "Vocabulary", "check", "vocabulary", "UnknownTerm", "ActivityFileError", "load_activities", "stem"]

@@ -200,7 +200,7 @@ def export(
 ) -> None:
     """Extract the rules of the bundled notice and write them as YAML, with their schema."""
     from .bundled import bundled_notice
-    from .extract import extract_rules
+    from ._extract import extract_rules
     from .rules_io import write_rules
 
     for path in write_rules(extract_rules(bundled_notice()), out):

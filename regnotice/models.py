@@ -319,7 +319,7 @@ class Notice(_Node):
         for the life of this object."""
         found = _RULESETS.get(id(self))
         if found is None:
-            from .extract import extract_rules
+            from ._extract import extract_rules
 
             found = extract_rules(self)
             _RULESETS[id(self)] = found

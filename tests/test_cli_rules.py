@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import regnotice
 from regnotice.cli import app
-from regnotice.extract import extract_rules
+from regnotice._extract import extract_rules
 from regnotice.rules_io import dump_rules, dump_schema
 
 ROOT = Path(__file__).resolve().parent.parent

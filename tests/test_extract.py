@@ -6,7 +6,7 @@ import pytest
 from pydantic import BaseModel
 
 import regnotice
-from regnotice.extract import extract_sentence, split_list
+from regnotice._extract import extract_sentence, split_list
 from regnotice.models import DocNumber
 
 NOTICE = regnotice.load()

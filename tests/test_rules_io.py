@@ -346,10 +346,10 @@ def test_cli_validate_missing_file(tmp_path):
 
 
 def test_cli_export_with_a_stub_extractor(tmp_path, monkeypatch):
-    stub = types.ModuleType("regnotice.extract")
+    stub = types.ModuleType("regnotice._extract")
     seen = []
     stub.extract_rules = lambda notice: seen.append(notice) or sample_ruleset()
-    monkeypatch.setitem(sys.modules, "regnotice.extract", stub)
+    monkeypatch.setitem(sys.modules, "regnotice._extract", stub)
     result = run("export", "--out", str(tmp_path / "rules"))
     assert result.exit_code == 0, result.output
     written = [tmp_path / "rules" / "yinfa-2026-42.yaml", tmp_path / "rules" / "schema.json"]
@@ -361,9 +361,9 @@ def test_cli_export_with_a_stub_extractor(tmp_path, monkeypatch):
 
 def test_cli_export_real_rules(tmp_path):
     try:
-        importlib.import_module("regnotice.extract")
+        importlib.import_module("regnotice._extract")
     except ImportError as exc:
-        pytest.skip(f"regnotice.extract is not importable yet ({exc})")
+        pytest.skip(f"regnotice._extract is not importable yet ({exc})")
     first = run("export", "--out", str(tmp_path / "a"))
     assert first.exit_code == 0, first.output
     second = run("export", "-o", str(tmp_path / "b"))
