@@ -8,24 +8,45 @@ True
 
 from __future__ import annotations
 
-from .errors import InvalidReference, NoticeNotFound, NoticeSyntaxError, RegnoticeError, UnknownClause
+from ._version import __version__
+from .errors import (
+    ActivityError,
+    ActivityFileError,
+    InputError,
+    InvalidReference,
+    NoticeNotFound,
+    NoticeSyntaxError,
+    RegnoticeError,
+    RuleFileError,
+    ScreenInputError,
+    UnknownClause,
+    UnknownTerm,
+)
 
 __all__ = [
     "load",
     "parse",
     "parse_all",
+    "extract",
+    "check",
+    "describe",
     "load_rules",
+    "load_activities",
     "screen",
     "agencies",
     "RegnoticeError",
     "NoticeSyntaxError",
     "NoticeNotFound",
+    "InputError",
+    "ScreenInputError",
+    "RuleFileError",
+    "ActivityFileError",
+    "ActivityError",
+    "UnknownTerm",
     "UnknownClause",
     "InvalidReference",
     "__version__",
 ]
-
-__version__ = "0.1.0"
 
 
 def parse(text: str, source: str | None = None):
@@ -40,6 +61,57 @@ def parse_all(text: str, source: str | None = None):
     from .parsing import parse_all as _parse_all
 
     return _parse_all(text, source)
+
+
+def extract(notice):
+    """The typed rules of a notice (a ``RuleSet``): every fact an id of the lexicon or the
+    registry, with its span. Extracted once per notice object."""
+    from .pipeline import extract as _extract
+
+    return _extract(notice)
+
+
+def check(rules, activity):
+    """The ``Verdict`` for an activity under ``rules``: a ``Notice``, a ``RuleSet`` or the
+    path of a rule file. The activity is an ``Activity`` or a mapping of its fields, in
+    the words of the rules or the user's own ("bank", "open accounts", "bitcoin").
+
+    >>> import regnotice
+    >>> regnotice.check(regnotice.load(), {"actor": "bank", "actions": ["open accounts"], "object": "bitcoin"}).outcome
+    'prohibited'
+    """
+    try:
+        impl = _LAZY["check"]
+    except KeyError:
+        from .pipeline import check as impl
+
+        _LAZY["check"] = impl
+    return impl(rules, activity)
+
+
+def describe(text: str):
+    """A plain-language description read into an ``Activity`` (``Described``): what it
+    recognised, with spans, the words it did not, and what a check would still need.
+
+    >>> d = describe("A mainland bank opens accounts and moves funds for a cryptocurrency exchange")
+    >>> d.activity.actor, d.activity.actions
+    ('financial-institution', ('account-opening', 'fund-transfer'))
+    """
+    try:
+        impl = _LAZY["describe"]
+    except KeyError:
+        from .describing import describe as impl
+
+        _LAZY["describe"] = impl
+    return impl(text)
+
+
+def load_activities(path):
+    """Read a YAML file of activities (a list, or a mapping with the key ``activities``);
+    an ``ActivityFileError`` names file:line and the activity."""
+    from .activities import load_activities as _load
+
+    return _load(path)
 
 
 def load_rules(path):

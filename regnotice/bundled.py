@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .models import Notice
+from .models import Notice, RuleSet
 from .parsing import parse
+from .pipeline import extract
 from .resources import BUNDLED_SEED, data_path
 
-__all__ = ["bundled_notice", "bundled_text"]
+__all__ = ["bundled_notice", "bundled_rules", "bundled_text"]
 
 
 def bundled_text() -> str:
@@ -18,3 +19,8 @@ def bundled_text() -> str:
 @lru_cache(maxsize=1)
 def bundled_notice() -> Notice:
     return parse(bundled_text(), source=BUNDLED_SEED.rsplit("/", 1)[-1])
+
+
+def bundled_rules() -> RuleSet:
+    """The rules of the bundled notice (extracted once: see :mod:`regnotice.pipeline`)."""
+    return extract(bundled_notice())

@@ -158,12 +158,20 @@ def index_command(
 @_handled
 def schema_command(
     verdict: Annotated[bool, typer.Option("--verdict", help="The schema of check verdicts (check --format json) instead.")] = False,
+    lexicon: Annotated[bool, typer.Option("--lexicon", help="The schema of lexicon files (lexicon.yaml) instead.")] = False,
 ) -> None:
-    """Print the JSON Schema of rule files (or, with --verdict, of verdicts)."""
+    """Print the JSON Schema of rule files (or, with --verdict, of verdicts; with --lexicon, of the lexicon)."""
+    if verdict and lexicon:
+        raise typer.BadParameter("give --verdict or --lexicon, not both", param_hint="--lexicon")
     if verdict:
-        from .check import verdict_schema
+        from .activities import verdict_schema
 
         typer.echo(json.dumps(verdict_schema(), indent=2, ensure_ascii=False))
+        return
+    if lexicon:
+        from .lexicon import lexicon_schema
+
+        typer.echo(json.dumps(lexicon_schema(), indent=2, ensure_ascii=False))
         return
     from .rules_io import dump_schema
 
@@ -199,11 +207,10 @@ def export(
     ),
 ) -> None:
     """Extract the rules of the bundled notice and write them as YAML, with their schema."""
-    from .bundled import bundled_notice
-    from ._extract import extract_rules
+    from .bundled import bundled_rules
     from .rules_io import write_rules
 
-    for path in write_rules(extract_rules(bundled_notice()), out):
+    for path in write_rules(bundled_rules(), out):
         typer.echo(f"wrote {path}")
 
 
@@ -224,7 +231,7 @@ def rules(
 ) -> None:
     """List the rules of the bundled notice."""
     from .agencies import registry
-    from .bundled import bundled_notice
+    from .bundled import bundled_notice, bundled_rules
     from .models import RULE_KINDS
     from .report import mentions, summarise
 
@@ -234,8 +241,10 @@ def rules(
     if agency is not None and agency not in reg:
         known = [*reg.agencies, *reg.parties]
         raise typer.BadParameter(f"unknown agency {agency!r}{_close(agency, known)}", param_hint="--agency")
-    notice = bundled_notice()
-    selected = notice.rules_for(clause) if clause is not None else notice.rules
+    selected = bundled_rules().rules
+    if clause is not None:
+        ordinal = bundled_notice().clause(clause).ordinal
+        selected = tuple(r for r in selected if r.clause == ordinal)
     selected = [r for r in selected if (kind is None or r.kind == kind) and (agency is None or agency in mentions(r))]
     if format is not TextFormat.text:
         _emit([r.model_dump(mode="json") for r in selected], format.value)
@@ -263,6 +272,8 @@ def coverage(
     typer.echo(f"{'all':<9}{report.sentences:>10}{report.modeled:>9}{report.share:>8.0%}")
     if report.unresolved:
         typer.echo(f"parties not in the registry: {'; '.join(report.unresolved)}")
+    for rule_id, text in report.unresolved_phrases:
+        typer.echo(f"unresolved: {rule_id}: no action in the lexicon for {text!r}")
 
 
 _ROLE_LETTERS = {"lead": "L", "participant": "P", "coordinator": "C", "enforcer": "E", "bearer": "B", "authority": "A"}
@@ -297,7 +308,7 @@ def agency(
 ) -> None:
     """One agency or party: its names, successor, and its roles in the bundled notice."""
     from .agencies import registry
-    from .bundled import bundled_notice
+    from .bundled import bundled_notice, bundled_rules
     from .report import agency_matrix, mentions
 
     reg = registry()
@@ -323,7 +334,7 @@ def agency(
     notice = bundled_notice()
     roles = agency_matrix(notice).get(entry.id, {})
     for clause, rs in roles.items():
-        ids = [r.id for r in notice.rules if r.clause == clause and entry.id in mentions(r)]
+        ids = [r.id for r in bundled_rules().rules if r.clause == clause and entry.id in mentions(r)]
         marker = "closing" if clause == 0 else notice.clause(clause).marker
         typer.echo(f"  {marker:<7} {', '.join(rs):<24} {', '.join(ids)}")
     if not roles:
@@ -402,21 +413,47 @@ class CheckFormat(str, Enum):
 @app.command("check")
 @_handled
 def check_command(
-    file: Annotated[Path, typer.Argument(help="A YAML file of activities: a list, or a mapping with the key 'activities'.")],
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text: explained verdicts; json: the verdicts (see --schema).")] = CheckFormat.text,
+    file: Annotated[Path | None, typer.Argument(help="A YAML file of activities: a list, or a mapping with the key 'activities'.")] = None,
+    text: Annotated[str | None, typer.Option("--text", "-t", help="A plain-language description of one activity, instead of FILE.")] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", "-r", help="A rule file (YAML) to check against (default: the bundled rules).")] = None,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text: explained verdicts; json: the verdicts (see schema --verdict).")] = CheckFormat.text,
 ) -> None:
-    """Check activities against the bundled notice. Exit 0 when none is prohibited or
-    invalid, 1 when one is, 2 for an input error (file:line, and the closest terms for an
-    unknown one)."""
-    from .bundled import bundled_notice
-    from .check import ActivityFileError, UnknownTerm, check, load_activities
+    """Check activities against the bundled rules (or --rules FILE). Exit 0 when none is
+    prohibited or invalid, 1 when one is, 2 for an input error (file:line, and the closest
+    terms for an unknown one)."""
+    from .errors import ActivityError, ActivityFileError
+    from .pipeline import checker as checker_of
 
-    notice = bundled_notice()
+    if (file is None) == (text is None):
+        raise typer.BadParameter("give either FILE or --text, not both" if file else "give FILE or --text", param_hint="FILE")
+    if rules is not None:
+        checker = checker_of(rules)
+    else:
+        from .bundled import bundled_rules
+
+        checker = checker_of(bundled_rules())
+    if text is not None:
+        from .describing import describe
+
+        described = describe(text)
+        for r in described.recognised:
+            typer.echo(f"recognised {r.field}: {r.text!r} -> {r.id}", err=True)
+        if described.unrecognised:
+            typer.echo("not recognised: " + ", ".join(repr(u.text) for u in described.unrecognised), err=True)
+        if described.activity is None:
+            raise ActivityError(f"the description names no {' and no '.join(described.needs)}; name who does it (a bank, a payment institution, ...)")
+        activities = [described.activity]
+    else:
+        from .activities import load_activities
+
+        activities = load_activities(file)
     verdicts = []
-    for i, activity in enumerate(load_activities(file), 1):
+    for i, activity in enumerate(activities, 1):
         try:
-            verdicts.append(check(notice, activity))
-        except UnknownTerm as exc:
+            verdicts.append(checker.check(activity))
+        except ActivityError as exc:
+            if file is None:
+                raise
             raise ActivityFileError(f"{file}: activity {i}: {exc}") from None
     if format is CheckFormat.json:
         typer.echo(json.dumps([json.loads(v.model_dump_json()) for v in verdicts], ensure_ascii=False, indent=2))
@@ -435,19 +472,20 @@ def check_command(
 def vocab(
     format: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = TextFormat.text,
 ) -> None:
-    """The terms an activity may use, read from the rules and the registry."""
-    from .bundled import bundled_notice
-    from .check import vocabulary
+    """The words an activity may use: the lexicon's concepts and the registry's parties
+    and agencies (each also by its synonyms: see regnotice/lexicon.yaml and agencies.yaml)."""
+    from .reading import reader
 
-    v = vocabulary(bundled_notice())
+    r = reader()
+    lex = r.lexicon
     data = {
-        "actors": list(v.actors),
-        "actions": sorted(set(v.actions.values())),
-        "objects": list(v.objects),
-        "where": list(v.where),
-        "conditions": list(v.conditions),
-        "authorities": list(v.authorities),
-        "flags": list(v.flags),
+        "actors": sorted(r.registry.parties),
+        "actions": list(lex.ids("actions")),
+        "objects": list(lex.ids("objects")),
+        "where": list(lex.ids("territory")),
+        "conditions": list(lex.ids("conditions")),
+        "authorities": sorted(r.registry.agencies),
+        "flags": list(lex.ids("qualifiers")),
     }
     if format is not TextFormat.text:
         _emit(data, format.value)

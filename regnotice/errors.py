@@ -7,12 +7,16 @@ caller (and the CLI) can catch that one class::
     ├── NoticeSyntaxError      text that is not a well-formed notice (line, column, caret)
     ├── NoticeNotFound         a page in which no notice could be located
     ├── InputError             an input file that cannot be read, or is not UTF-8 text
+    │   └── ScreenInputError   bad input to a screening batch (exit 2: exit 1 means violations found)
     ├── RuleFileError          a YAML data or rule file that is malformed (file:line, key)
+    │   └── ActivityFileError  a file of activities that cannot be read or does not validate
+    ├── ActivityError          an activity that is not well-formed (a field of the wrong type, an unknown key)
+    │   └── UnknownTerm        a word of an activity that neither the lexicon nor the registry knows
     ├── UnknownClause          a clause reference that names no clause (lists the valid range)
     └── InvalidReference       a clause reference that is not a numbering at all ("(X", "abc")
 
-The CLI maps them to exit codes: ``UnknownClause`` and ``InvalidReference`` are usage
-errors (exit 2); the others are bad input (exit 1).
+The CLI maps them to exit codes: ``UnknownClause``, ``InvalidReference``, ``ActivityError``
+and ``ActivityFileError`` are usage errors (exit 2); the others are bad input (exit 1).
 """
 
 from __future__ import annotations
@@ -22,7 +26,11 @@ __all__ = [
     "NoticeSyntaxError",
     "NoticeNotFound",
     "InputError",
+    "ScreenInputError",
     "RuleFileError",
+    "ActivityFileError",
+    "ActivityError",
+    "UnknownTerm",
     "UnknownClause",
     "InvalidReference",
 ]
@@ -95,9 +103,34 @@ class InputError(RegnoticeError):
     """An input file that cannot be read or decoded. The message names the file."""
 
 
+class ScreenInputError(InputError):
+    """Bad input to a screening batch: exit code 2 (exit 1 means violations found)."""
+
+    exit_code = 2
+
+
 class RuleFileError(RegnoticeError):
     """A YAML data or rule file that cannot be read or does not validate. The message
     names the file and line, the bad key and the keys allowed there."""
+
+
+class ActivityFileError(RuleFileError):
+    """A file of activities that cannot be read or does not validate; the message names
+    file:line and the activity."""
+
+    exit_code = 2
+
+
+class ActivityError(RegnoticeError, ValueError):
+    """An activity that is not well-formed: not a mapping, an unknown key, a field of the
+    wrong type. The message names the field and what was expected."""
+
+    exit_code = 2
+
+
+class UnknownTerm(ActivityError):
+    """A word an activity uses that neither the lexicon nor the registry knows; the
+    message names the closest phrases."""
 
 
 class UnknownClause(RegnoticeError, LookupError):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .agencies import registry
 from .models import Notice
+from .pipeline import extract
 
 __all__ = ["ClauseCoverage", "Coverage", "coverage", "agency_matrix", "summarise", "mentions", "ROLES"]
 
@@ -44,6 +45,8 @@ class ClauseCoverage:
 class Coverage:
     clauses: tuple[ClauseCoverage, ...]
     unresolved: tuple[str, ...] = field(default=())
+    #: (rule id, activity text) for each activity the lexicon read no action from
+    unresolved_phrases: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def sentences(self) -> int:
@@ -63,12 +66,15 @@ def coverage(notice: Notice) -> Coverage:
     sentences it did not model and the party mentions the registry did not resolve."""
     by_sentence: dict[tuple[int, int], set[str]] = {}
     unresolved: list[str] = []
-    for rule in notice.rules:
+    phrases: list[tuple[str, str]] = []
+    for rule in extract(notice).rules:
         by_sentence.setdefault((rule.clause, rule.span.start), set()).add(rule.kind)
         for name in ("bearers", "lead", "participants", "coordinators"):
             for part in getattr(rule, name, ()):
                 if part.ref is None and part.text not in unresolved:
                     unresolved.append(part.text)
+        for part in getattr(rule, "unresolved", ()):
+            phrases.append((rule.id, part.text))
     rows = []
     groups = [(c.ordinal, c.marker, list(c.sentences)) for c in notice.clauses]
     closing = next((p for p in notice.parts if getattr(p, "kind", None) == "closing"), None)
@@ -77,7 +83,7 @@ def coverage(notice: Notice) -> Coverage:
     for ordinal, marker, sentences in groups:
         missed = tuple(s.text for s in sentences if not (by_sentence.get((ordinal, s.span.start), set()) & _MODELLING))
         rows.append(ClauseCoverage(ordinal, marker, len(sentences), len(sentences) - len(missed), missed))
-    return Coverage(tuple(rows), tuple(unresolved))
+    return Coverage(tuple(rows), tuple(unresolved), tuple(phrases))
 
 
 def agency_matrix(notice: Notice) -> dict[str, dict[int, tuple[str, ...]]]:
@@ -94,7 +100,7 @@ def agency_matrix(notice: Notice) -> dict[str, dict[int, tuple[str, ...]]]:
         if ref:
             cells.setdefault(ref, {}).setdefault(clause, set()).add(role)
 
-    for rule in notice.rules:
+    for rule in extract(notice).rules:
         for part in getattr(rule, "lead", ()):
             mark(part.ref, rule.clause, "lead")
         for part in getattr(rule, "participants", ()):

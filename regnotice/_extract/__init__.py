@@ -21,7 +21,6 @@ activities that starts with a gerund ("providing ...") splits only before gerund
 from __future__ import annotations
 
 from .lists import split_list
-from .parts import objects_of, territory_of
 from .rules import extract_rules, extract_sentence
 
-__all__ = ["extract_rules", "extract_sentence", "split_list", "objects_of", "territory_of"]
+__all__ = ["extract_rules", "extract_sentence", "split_list"]

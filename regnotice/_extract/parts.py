@@ -120,46 +120,12 @@ def _last_clause(tok: Token) -> Token:
     return Token(tok.type, text[cut + lead :], start_pos=tok.start_pos + cut + lead, end_pos=tok.end_pos)
 
 
-_OBJECTS = (
-    ("rmb_pegged_stablecoin", re.compile(r"\b(?:RMB|renminbi)[- ]pegged\s+stablecoins?\b", re.I)),
-    ("stablecoin", re.compile(r"\bstablecoins?\b", re.I)),
-    ("rwa_tokenization", re.compile(r"\breal[- ]world\s+assets?\s+tokeni[sz]ation|\breal[- ]world\s+assets?\s+tokens?\b|tokeni[sz]ation\s+of\s+real[- ]world\s+assets?|\bRWA\b", re.I)),
-    ("virtual_currency", re.compile(r"\bvirtual\s+currenc(?:y|ies)\b|\bcryptocurrenc(?:y|ies)\b", re.I)),
-    ("mining", re.compile(r"\bmining\b", re.I)),
-    ("token_issuance", re.compile(r"\btoken\s+issuance\b|\bICOs?\b", re.I)),
-)
-
-
 def _terms(text: str) -> tuple[str, ...]:
     """The quoted terms a prohibition names as data: 'terms such as "virtual currency,"
     "stablecoin," or "RWA"' -> ("virtual currency", "stablecoin", "RWA")."""
     return tuple(
         (m.group(1) if m.group(1) is not None else m.group(2)).strip(" ,.;，。；") for m in _QUOTE.finditer(text)
     )
-
-
-def territory_of(text: str) -> str | None:
-    """Where a text places an activity: ``within_country``, ``overseas``, ``domestic``.
-
-    >>> territory_of("issue a stablecoin overseas"), territory_of("sales within the country")
-    ('overseas', 'within_country')
-    """
-    low = text.lower()
-    if "within the country" in low:
-        return "within_country"
-    if "overseas" in low or "abroad" in low:
-        return "overseas"
-    if "within the territory" in low or "domestically" in low or "domestic" in low.split(" to ")[0]:
-        return "domestic"
-    return None
-
-
-def objects_of(text: str) -> tuple[str, ...]:
-    """The regulated objects a text names (virtual currency, RWA tokenization, ...)."""
-    found = [name for name, pattern in _OBJECTS if pattern.search(text)]
-    if "rmb_pegged_stablecoin" in found and "stablecoin" in found:
-        found.remove("stablecoin")
-    return tuple(found)
 
 
 _OF = re.compile(r"\b(?:of|from|by)\s+", re.I)

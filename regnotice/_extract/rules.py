@@ -6,17 +6,20 @@ import re
 
 from ..agencies import Registry, registry
 from ..models import (
+    Consequence,
     Definition,
     ExceptionRule,
     Extract,
     Notice,
     Obligation,
+    Penalty,
     Prohibition,
     RuleSet,
     Sentence,
     Unmodeled,
 )
-from .parts import _hereinafter, _Parts, _references, objects_of, territory_of
+from .facts import Facts, Read
+from .parts import _hereinafter, _Parts, _references
 from .transformer import _CURRENT, _inline_sentence_parser, _SentenceTransformer
 
 _ANAPHORA = re.compile(r"\b(?:above[- ]mentioned|aforementioned|aforesaid|such)\b", re.I)
@@ -48,10 +51,11 @@ def extract_sentence(
     return out
 
 
-def _clause_rules(clause_id: str, ordinal: int, marker: str, sentences: list[Sentence], parts: _Parts) -> list:
+def _clause_rules(clause_id: str, ordinal: int, marker: str, sentences: list[Sentence], parts: _Parts, facts: Facts) -> list:
     rules: list = []
     previous: list[Extract] = []
-    context: tuple[tuple[str, ...], str | None] = ((), None)  # objects and territory said so far
+    context = Read()  # the objects, territory and actions the clause has stated so far
+    last_penalty: Penalty | None = None
     n = 0
 
     def add(cls, fields: dict, sentence: Sentence) -> str:
@@ -63,22 +67,50 @@ def _clause_rules(clause_id: str, ordinal: int, marker: str, sentences: list[Sen
 
     for sentence in sentences:
         found = extract_sentence(sentence.text, source=parts.source, base=sentence.span.start, previous=previous, registry_=parts.registry)
+        whole = Extract.trusted(text=sentence.text, span=sentence.span, ref=None)
         last_prohibition: str | None = None
-        pending: list[tuple[str, dict]] = []
+        pending: list[tuple[str, str]] = []
         for cls, fields in found:
             if cls is ExceptionRule:
                 if last_prohibition is not None:
                     fields = dict(fields, applies_to=(last_prohibition,))
                     exc_id = add(cls, fields, sentence)
-                    pending.append((last_prohibition, {"exception": exc_id}))
+                    pending.append((last_prohibition, exc_id))
                 continue
-            if cls is Prohibition and not fields.get("objects") and _ANAPHORA.search(" ".join(a.text for a in fields["activities"])):
-                # "no unit may engage in the above-mentioned business": what the clause said before
-                fields = dict(fields, objects=context[0], territory=fields.get("territory") or context[1])
+            fields = dict(fields)
+            if cls is Prohibition:
+                read = _prohibition_facts(facts, fields, whole)
+                if not read.objects and _ANAPHORA.search(" ".join(a.text for a in fields["activities"])):
+                    # "no unit may engage in the above-mentioned business": what the clause said before
+                    read.objects = list(context.objects)
+                    read.territory = read.territory or context.territory
+                    if not read.actions or all(a.id == "service" for a in read.actions):
+                        read.actions = list(context.actions) or read.actions
+                    read.unresolved = [] if read.actions else read.unresolved
+                fields.update(_facts_fields(read, served=True))
+            elif cls is Obligation:
+                read = facts.read(fields.get("bearers", ()), served=False)
+                if not read.objects and not read.actions:
+                    read.objects = list(context.objects)  # "they should ...": the clause's topic
+                fields.update(_facts_fields(read, served=False))
+            elif cls is Consequence:
+                read = facts.read((fields["condition"],), served=False)
+                fields.update(parties=tuple(facts.leading_parties(fields["condition"])), actions=tuple(read.actions), objects=tuple(read.objects))
+            elif cls is Penalty:
+                conduct = fields.get("conduct", ())
+                text = " ".join(c.text for c in conduct).strip().lower()
+                if last_penalty is not None and _CONTINUES.match(text):
+                    # "If it constitutes a crime, ...": reaches whom the penalty before reaches
+                    fields.update(parties=last_penalty.parties, qualifiers=last_penalty.qualifiers)
+                else:
+                    read = facts.read(conduct, served=False, kinds=("qualifiers",))
+                    fields.update(parties=tuple(facts.leading_parties(conduct[0])) if conduct else (), qualifiers=tuple(read.qualifiers))
             rule_id = add(cls, fields, sentence)
-            if fields.get("objects") or (cls is Obligation and objects_of(" ".join(b.text for b in fields.get("bearers", ())))):
-                text = " ".join(e.text for key in ("activities", "bearers") for e in fields.get(key, ()))
-                context = (fields.get("objects") or objects_of(text), fields.get("territory") or territory_of(text))
+            rule = rules[-1]
+            if cls is Penalty:
+                last_penalty = rule
+            if getattr(rule, "objects", ()) and cls in (Prohibition, Obligation):
+                context = Read(actions=list(rule.actions), objects=list(rule.objects), territory=rule.territory)
             if cls is Prohibition:
                 last_prohibition = rule_id
                 if fields.get("bearers"):
@@ -92,10 +124,31 @@ def _clause_rules(clause_id: str, ordinal: int, marker: str, sentences: list[Sen
         if not found:
             add(Unmodeled, {}, sentence)
         # link exceptions, and the implied exception of "unauthorized" activities
-        for prohibition_id, link in pending:
+        for prohibition_id, exc_id in pending:
             i = next(i for i, r in enumerate(rules) if r.id == prohibition_id)
-            rules[i] = rules[i].model_copy(update={"exceptions": (*rules[i].exceptions, link["exception"])})
+            rules[i] = rules[i].model_copy(update={"exceptions": (*rules[i].exceptions, exc_id)})
     return rules
+
+
+_CONTINUES = re.compile(r"(?:it|this|such)\b")
+
+
+def _prohibition_facts(facts: Facts, fields: dict, whole: Extract) -> Read:
+    """What a prohibition's activities state; objects and territory also from the parts
+    that place them, objects from a bearer that is no party, qualifiers from the sentence."""
+    scope = fields.pop("_scope", ())
+    read = facts.read(fields.get("activities", ()))
+    facts.read(scope, served=False, into=read, kinds=("objects", "territory"))
+    facts.read([b for b in fields.get("bearers", ()) if not b.ref], served=False, into=read, kinds=("objects",))
+    facts.read([whole], served=False, into=read, kinds=("qualifiers",))
+    return read
+
+
+def _facts_fields(read: Read, *, served: bool) -> dict:
+    out = dict(actions=tuple(read.actions), objects=tuple(read.objects), territory=read.territory, qualifiers=tuple(read.qualifiers))
+    if served:
+        out.update(served=tuple(read.served), unresolved=tuple(read.unresolved))
+    return out
 
 
 def extract_rules(notice: Notice) -> RuleSet:
@@ -103,14 +156,16 @@ def extract_rules(notice: Notice) -> RuleSet:
     notice_id = notice.number.id if notice.number else "notice"
     source = notice.text
     offset = notice.span.start
-    parts = _Parts(_Shifted(source, offset), registry())
+    shifted = _Shifted(source, offset)
+    parts = _Parts(shifted, registry())
+    facts = Facts(shifted)
     rules: list = []
     for clause in notice.clauses:
-        rules += _clause_rules(f"{notice_id}/{clause.ordinal}", clause.ordinal, clause.marker, list(clause.sentences), parts)
+        rules += _clause_rules(f"{notice_id}/{clause.ordinal}", clause.ordinal, clause.marker, list(clause.sentences), parts, facts)
     closing = next((p for p in notice.parts if getattr(p, "kind", None) == "closing"), None)
     if closing is not None:
         sentences = [s for para in closing.paragraphs for s in para.sentences]
-        rules += _clause_rules(f"{notice_id}/closing", 0, "closing", sentences, parts)
+        rules += _clause_rules(f"{notice_id}/closing", 0, "closing", sentences, parts, facts)
     return RuleSet(notice=notice_id, number=notice.number, title=notice.title, rules=tuple(rules))
 
 

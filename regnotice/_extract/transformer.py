@@ -34,8 +34,6 @@ from .parts import (
     _quoted,
     _split_last_comma,
     _terms,
-    objects_of,
-    territory_of,
 )
 
 _SUCH_AS = re.compile(r"[,\s]+such\s+as\s+", re.I)
@@ -91,16 +89,12 @@ class _SentenceTransformer(Transformer):
         exception = next((c for c in children if isinstance(c, _Draft) and c.cls is ExceptionRule), None)
         return tail, exception
 
-    def _qualifiers(self, *texts: str) -> tuple[str, ...]:
-        words = ("strictly", "across the board", "unauthorized", "illegally", "in any form", "directly or indirectly", "resolutely")
-        joined = " ".join(texts).lower()
-        return tuple(w for w in words if w in joined)
+    def _scope(self, *tokens: Token | None) -> list[Extract]:
+        """Parts of a sentence that place its activities without being them (the tail of
+        a passive prohibition): facts.py reads objects and territory from them too."""
+        return [self.p.extract(*self._text(t)) for t in tokens if t is not None and str(t).strip(_TRIM)]
 
-    @staticmethod
-    def _territory(text: str) -> str | None:
-        return territory_of(text)
-
-    def _prohibition(self, bearers: list[Extract], activity: Token | None, cue_text: str, exception, extra: str = "") -> _Draft:
+    def _prohibition(self, bearers: list[Extract], activity: Token | None, cue_text: str, exception, scope: list[Extract] | None = None) -> _Draft:
         activities: list[Extract] = []
         atext = ""
         if activity is not None:
@@ -110,9 +104,7 @@ class _SentenceTransformer(Transformer):
             bearers=tuple(bearers),
             activities=tuple(activities),
             terms=_terms(atext),
-            objects=objects_of(atext + " " + extra),
-            territory=self._territory(atext + " " + extra),
-            qualifiers=self._qualifiers(cue_text, atext, extra),
+            _scope=tuple(scope or ()),
         )
         unauthorized = _UNAUTHORIZED.search(atext) if activity is not None else None
         if exception is None and unauthorized:
@@ -149,10 +141,7 @@ class _SentenceTransformer(Transformer):
         classified = next((c for c in children[1:] if isinstance(c, Token) and c.type == "SUBJ"), None)
         cue = next(c for c in children if isinstance(c, Token) and c.type == "PROHIBITED_PASSIVE")
         tail, exception = self._complement(children[children.index(cue) + 1 :])
-        extra = " ".join(str(t) for t in (classified, tail) if t is not None)
-        draft = self._prohibition([], _last_clause(subject), str(cue), exception, extra)
-        draft.fields["qualifiers"] = self._qualifiers(str(cue), str(subject), str(tail or ""))
-        return draft
+        return self._prohibition([], _last_clause(subject), str(cue), exception, self._scope(classified, tail))
 
     def negative_prohibition(self, children) -> _Draft:
         activity, exception = self._complement(children[3:])
@@ -165,7 +154,7 @@ class _SentenceTransformer(Transformer):
             return self._prohibition([], children[1], str(children[0]), None)
         bearers = self.p.parties(text[: m.start()], start)
         activities = self.p.items(text[m.end() :], start + m.end(), kind="activities")
-        fields = dict(bearers=tuple(bearers), activities=tuple(activities), objects=objects_of(text), territory=self._territory(text))
+        fields = dict(bearers=tuple(bearers), activities=tuple(activities), _scope=tuple(self._scope(children[1])))
         return _Draft(Prohibition, fields)
 
     def conditional_prohibition(self, children) -> _Draft:

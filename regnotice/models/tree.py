@@ -14,13 +14,13 @@ node carries a :class:`Span` into the text it was parsed from, and
 from __future__ import annotations
 
 import re
-import weakref
-from typing import Annotated, Iterator, Literal, Union
+from typing import Iterator, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from .errors import UnknownClause
-from .numbering import parse_ref
+from ..errors import UnknownClause
+from ..numbering import parse_ref
+from .base import _Frozen
 
 __all__ = [
     "Span",
@@ -33,68 +33,12 @@ __all__ = [
     "Clause",
     "SectionHeading",
     "Block",
+    "Part",
     "DocNumber",
     "Citation",
     "Anomaly",
     "Notice",
-    "Extract",
-    "Condition",
-    "Prohibition",
-    "ExceptionRule",
-    "Obligation",
-    "Responsibility",
-    "Definition",
-    "Penalty",
-    "Consequence",
-    "Repeal",
-    "EntryIntoForce",
-    "Reference",
-    "Unmodeled",
-    "Rule",
-    "RULE_KINDS",
-    "RuleSet",
 ]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    @classmethod
-    def trusted(cls, **fields):
-        """Build an instance from fields the parser produced, without validation.
-
-        ``model_construct`` costs about 3 us a node; a notice has some 500 nodes. This
-        does only what ``model_construct`` does when every field is given, so every
-        field must be given (defaults included).
-        """
-        return build(cls, fields)
-
-
-_new = object.__new__
-_set = object.__setattr__
-
-
-def build(cls: type, fields: dict):
-    """``cls.trusted(**fields)`` without the keyword packing, for the parser's hot loops.
-    ``fields`` becomes the instance's ``__dict__``: pass a fresh dict holding every field.
-
-    Every instance of a class built here shares one set of field names: all fields are
-    given, and pydantic never changes the set of a frozen model in place (``model_copy``
-    copies it first). A notice's 500 nodes are then 500 sets fewer to allocate.
-    """
-    obj = _new(cls)
-    _set(obj, "__dict__", fields)
-    try:
-        names = _ALL_FIELDS[cls]
-    except KeyError:
-        names = _ALL_FIELDS[cls] = set(cls.model_fields)
-    _set(obj, "__pydantic_fields_set__", names)
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
-    return obj
-
-
-_ALL_FIELDS: dict[type, set] = {}
 
 
 class Span(_Frozen):
@@ -229,9 +173,6 @@ class Block(_Node):
 
 Part = Union[Block, Clause, SectionHeading, Gap]
 
-# Rules extracted from a Notice, by id() of the notice; an entry goes with its notice.
-_RULESETS: dict[int, "RuleSet"] = {}
-
 
 class DocNumber(_Frozen):
     """A normalised document number: ``Yinfa [2026] No. 42`` is
@@ -313,36 +254,6 @@ class Notice(_Node):
             raise UnknownClause(ref, range(ordinals[0], ordinals[-1] + 1))
         raise UnknownClause(ref, tuple(sorted(set(ordinals))))
 
-    @property
-    def ruleset(self) -> "RuleSet":
-        """The rules of the notice as a :class:`RuleSet`, extracted on first use and kept
-        for the life of this object."""
-        found = _RULESETS.get(id(self))
-        if found is None:
-            from ._extract import extract_rules
-
-            found = extract_rules(self)
-            _RULESETS[id(self)] = found
-            weakref.finalize(self, _RULESETS.pop, id(self), None)
-        return found
-
-    @property
-    def rules(self) -> tuple:
-        """Every rule of the notice, clause by clause, then the closing paragraph."""
-        return self.ruleset.rules
-
-    def rules_for(self, ref: int | str) -> tuple:
-        """The rules of one clause, for a reference in any numbering (see :meth:`clause`)."""
-        ordinal = self.clause(ref).ordinal
-        return tuple(r for r in self.rules if r.clause == ordinal)
-
-    def check(self, activity):
-        """The :class:`~regnotice.check.Verdict` for an activity (an ``Activity`` or a
-        dict of its fields) under this notice's rules."""
-        from .check import check
-
-        return check(self, activity)
-
     def search(self, phrase: str) -> list[tuple[Clause, list[Span]]]:
         """Clauses whose text contains ``phrase`` (case-insensitive, spaces folded),
         each with the spans of its matches."""
@@ -359,154 +270,3 @@ class Notice(_Node):
         return found
 
 
-# ---------------------------------------------------------------------------- rules
-#
-# Typed rules extracted from the clauses' sentences (extract.py). A discriminated union
-# on ``kind``. Every rule carries a stable id (``yinfa-2026-42/6/2``: notice, clause
-# ordinal, rule number within the clause), the clause's ordinal and marker, its span and
-# verbatim quote; every extracted part carries its own span.
-
-
-class Extract(_Frozen):
-    """A piece of a sentence the extractor identified: a bearer, an activity, a
-    condition. ``ref`` is the registry id it resolved to, when it names an agency or a
-    party type; ``None`` when it names none (reported by ``coverage``)."""
-
-    text: str
-    span: Span
-    ref: Union[str, None] = None
-
-
-class Condition(_Frozen):
-    """One condition of an exception: an approval, a consent, a filing, reliance on
-    infrastructure, or another requirement."""
-
-    kind: Literal["approval", "consent", "filing", "reliance", "authorization", "other"]
-    text: str
-    span: Span
-    authority: Union[Extract, None] = None
-
-
-class _Rule(_Frozen):
-    id: str
-    clause: int
-    marker: str
-    span: Span
-    quote: str
-
-
-class Prohibition(_Rule):
-    kind: Literal["prohibition"] = "prohibition"
-    bearers: tuple[Extract, ...] = ()
-    activities: tuple[Extract, ...] = ()
-    terms: tuple[str, ...] = ()
-    objects: tuple[str, ...] = ()
-    territory: Union[Literal["domestic", "overseas", "within_country", "any"], None] = None
-    qualifiers: tuple[str, ...] = ()
-    exceptions: tuple[str, ...] = ()
-
-
-class ExceptionRule(_Rule):
-    kind: Literal["exception"] = "exception"
-    applies_to: tuple[str, ...] = ()
-    mode: Literal["all_of", "any_of"] = "all_of"
-    conditions: tuple[Condition, ...] = ()
-
-
-class Obligation(_Rule):
-    kind: Literal["obligation"] = "obligation"
-    bearers: tuple[Extract, ...] = ()
-    duties: tuple[Extract, ...] = ()
-
-
-class Responsibility(_Rule):
-    kind: Literal["responsibility"] = "responsibility"
-    lead: tuple[Extract, ...] = ()
-    participants: tuple[Extract, ...] = ()
-    coordinators: tuple[Extract, ...] = ()
-    duties: tuple[Extract, ...] = ()
-    scope: Union[Extract, None] = None
-
-
-class Definition(_Rule):
-    kind: Literal["definition"] = "definition"
-    term: Extract
-    meaning: Union[Extract, None] = None
-    examples: tuple[Extract, ...] = ()
-
-
-class Penalty(_Rule):
-    kind: Literal["penalty"] = "penalty"
-    conduct: tuple[Extract, ...] = ()
-    sanction: Extract
-    criminal: bool = False
-
-
-class Consequence(_Rule):
-    kind: Literal["consequence"] = "consequence"
-    condition: Extract
-    results: tuple[Extract, ...] = ()
-
-
-class Repeal(_Rule):
-    kind: Literal["repeal"] = "repeal"
-    repealed: tuple[DocNumber, ...] = ()
-    title: Union[Extract, None] = None
-
-
-class EntryIntoForce(_Rule):
-    kind: Literal["entry_into_force"] = "entry_into_force"
-    when: Extract
-
-
-class Reference(_Rule):
-    kind: Literal["reference"] = "reference"
-    title: Extract
-    number: Union[DocNumber, None] = None
-
-
-class Unmodeled(_Rule):
-    """A sentence the extractor could not classify: kept, with its span, never dropped."""
-
-    kind: Literal["unmodeled"] = "unmodeled"
-
-
-Rule = Annotated[
-    Union[
-        Prohibition,
-        ExceptionRule,
-        Obligation,
-        Responsibility,
-        Definition,
-        Penalty,
-        Consequence,
-        Repeal,
-        EntryIntoForce,
-        Reference,
-        Unmodeled,
-    ],
-    Field(discriminator="kind"),
-]
-
-RULE_KINDS = (
-    "prohibition",
-    "exception",
-    "obligation",
-    "responsibility",
-    "definition",
-    "penalty",
-    "consequence",
-    "repeal",
-    "entry_into_force",
-    "reference",
-    "unmodeled",
-)
-
-
-class RuleSet(_Frozen):
-    """The rules of one notice, as exported to YAML."""
-
-    notice: str
-    number: Union[DocNumber, None] = None
-    title: Union[str, None] = None
-    rules: tuple[Rule, ...] = ()

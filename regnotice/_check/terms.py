@@ -1,0 +1,198 @@
+"""An activity's words to ids: the actor and the served parties through the registry, the
+actions, the object, the place, the conditions and the flags through the lexicon.
+
+Every field accepts the project's ids and any synonym or inflection the lexicon or the
+registry knows ("bank", "open accounts", "RMB stablecoins", "consent of the relevant
+authorities"). A word neither knows raises :class:`~regnotice.errors.UnknownTerm`,
+naming the closest phrases. Nothing is guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import UnknownTerm
+from ..reading import Reader
+from ..suggest import hint
+
+__all__ = ["Terms", "Resolved"]
+
+# No phrase of the vocabulary is longer than this; a longer term is unknown at once.
+_LONGEST_TERM = 200
+_MEMO_LIMIT = 65536
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """An activity's terms as ids, with the lineage (the concept and its ancestors) the
+    checker compares them by."""
+
+    actor: str
+    kinds: frozenset[str]  # the actor's party type and every type it is a kind of
+    actions: tuple[str, ...]
+    action_lineage: frozenset[str]
+    object: str | None
+    object_lineage: frozenset[str]
+    where: str | None
+    served: tuple[str, ...]
+    served_kinds: frozenset[str]
+    holds: tuple[tuple[str, str | None], ...]  # (condition kind, authority id or None)
+    lacks: tuple[tuple[str, str | None], ...]
+    flags: tuple[str, ...]
+
+
+class Terms:
+    """Resolves the words of activities, memoised per word (bounded)."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.lexicon = reader.lexicon
+        self.registry = reader.registry
+        self._memo: dict[tuple[str, str], object] = {}
+
+    # ------------------------------------------------------------------ single words
+    def _cached(self, what: str, term: str, fn):
+        key = (what, term)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        found = fn(term)
+        if len(self._memo) < _MEMO_LIMIT:
+            self._memo[key] = found
+        return found
+
+    def party(self, term: str, what: str = "actor") -> str:
+        return self._cached(what, term, lambda t: self._party(t, what))
+
+    def _party(self, term: str, what: str) -> str:
+        found = self.reader.resolve("party", term) if len(term) <= _LONGEST_TERM else None
+        if found is None:
+            names = [*self.registry.parties, *(p.name for p in self.registry.parties.values())]
+            raise UnknownTerm(f"unknown {what} {_short(term)}{hint(term, names)}")
+        return found
+
+    def actions(self, term: str) -> tuple[str, ...]:
+        return self._cached("action", term, self._actions)
+
+    def _actions(self, term: str) -> tuple[str, ...]:
+        found = self._concepts("actions", term)
+        if not found:
+            raise UnknownTerm(f"unknown action {_short(term)}{hint(term, self.lexicon.phrases('actions'))}")
+        return found
+
+    def object(self, term: str) -> str:
+        return self._cached("object", term, self._object)
+
+    def _object(self, term: str) -> str:
+        found = self._concepts("objects", term)
+        if len(found) != 1:
+            if len(found) > 1:
+                raise UnknownTerm(f"object {_short(term)} names {len(found)} objects ({', '.join(found)}); give one")
+            raise UnknownTerm(f"unknown object {_short(term)}{hint(term, self.lexicon.phrases('objects'))}")
+        return found[0]
+
+    def where(self, term: str) -> str:
+        return self._cached("where", term, self._where)
+
+    def _where(self, term: str) -> str:
+        found = self.lexicon.resolve("territory", term) if len(term) <= _LONGEST_TERM else None
+        if found is None:
+            raise UnknownTerm(f"unknown place {_short(term)}{hint(term, self.lexicon.phrases('territory'))}")
+        return found
+
+    def flag(self, term: str) -> str:
+        return self._cached("flag", term, self._flag)
+
+    def _flag(self, term: str) -> str:
+        found = self.lexicon.resolve("qualifiers", term) if len(term) <= _LONGEST_TERM else None
+        if found is None:
+            raise UnknownTerm(f"unknown flag {_short(term)}{hint(term, self.lexicon.phrases('qualifiers'))}")
+        return found
+
+    def condition(self, term: str) -> tuple[str, str | None]:
+        return self._cached("condition", term, self._condition)
+
+    def _condition(self, term: str) -> tuple[str, str | None]:
+        """``"consent"``, ``"approval:pboc"`` or ``"approval of the People's Bank of China"``
+        -> (condition kind, authority id or None)."""
+        if len(term) > _LONGEST_TERM:
+            raise UnknownTerm(f"unknown condition {_short(term)}")
+        kind_text, colon, authority_text = term.partition(":")
+        if colon:
+            kind = self.lexicon.resolve("conditions", kind_text.strip())
+            if kind is None:
+                raise UnknownTerm(f"unknown condition {_short(kind_text)}{hint(kind_text, self.lexicon.phrases('conditions'))}")
+            authority = self.reader.resolve("agency", authority_text.strip())
+            if authority is None:
+                names = [*self.registry.agencies, *(a.name for a in self.registry.agencies.values())]
+                raise UnknownTerm(f"unknown authority {_short(authority_text)}{hint(authority_text, names)}")
+            return kind, authority
+        kind = self.lexicon.resolve("conditions", term)
+        if kind is not None:
+            return kind, None
+        matches = self.reader.find(term, ("conditions", "agency"))
+        kinds = [m.id for m in matches if m.kind == "conditions"]
+        agencies = [m.id for m in matches if m.kind == "agency"]
+        if len(kinds) != 1 or len(agencies) > 1 or _uncovered(self.reader, term, matches):
+            raise UnknownTerm(f"unknown condition {_short(term)}{hint(term, self.lexicon.phrases('conditions'))}")
+        return kinds[0], (agencies[0] if agencies else None)
+
+    def _concepts(self, kind: str, term: str) -> tuple[str, ...]:
+        """The concepts a term names: the whole term, or phrases covering every word of
+        it ("open accounts and transfer funds")."""
+        if len(term) > _LONGEST_TERM:
+            return ()
+        whole = self.lexicon.resolve(kind, term)
+        if whole is not None:
+            return (whole,)
+        matches = self.lexicon.find(term, (kind,))
+        if not matches or _uncovered(self.reader, term, matches):
+            return ()
+        return tuple(dict.fromkeys(m.id for m in matches))
+
+    # ------------------------------------------------------------------ an activity
+    def resolve(self, activity) -> Resolved:
+        lex, reg = self.lexicon, self.registry
+        actor = self.party(activity.actor)
+        served = tuple(self.party(p, "served party") for p in activity.served)
+        actions: list[str] = []
+        for term in activity.actions:
+            for ident in self.actions(term):
+                if ident not in actions:
+                    actions.append(ident)
+        obj = self.object(activity.object) if activity.object is not None else None
+        where = self.where(activity.where) if activity.where is not None else None
+        return Resolved(
+            actor=actor,
+            kinds=frozenset((actor, *reg.ancestors(actor))),
+            actions=tuple(actions),
+            action_lineage=frozenset(a for ident in actions for a in lex.lineage("actions", ident)),
+            object=obj,
+            object_lineage=lex.lineage("objects", obj) if obj else frozenset(),
+            where=where,
+            served=served,
+            served_kinds=frozenset(k for p in served for k in (p, *reg.ancestors(p))),
+            holds=tuple(self.condition(c) for c in activity.holds),
+            lacks=tuple(self.condition(c) for c in activity.lacks),
+            flags=tuple(self.flag(f) for f in activity.flags),
+        )
+
+
+def _uncovered(reader: Reader, term: str, matches) -> bool:
+    """Whether a word of ``term`` other than a joining word lies outside every match."""
+    spans = [(m.start, m.end) for m in matches]
+    for w in reader.words(term):
+        if w.norm in _JOINERS:
+            continue
+        if not any(s <= w.start and w.end <= e for s, e in spans):
+            return True
+    return False
+
+
+_JOINERS = frozenset({"a", "an", "the", "of", "and", "or", "to", "for", "from", "by", "in", "with", "on"})
+
+
+def _short(term: object, limit: int = 60) -> str:
+    text = str(term)
+    return repr(text if len(text) <= limit else text[:limit] + "...")

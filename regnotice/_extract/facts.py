@@ -1,0 +1,120 @@
+"""Typed facts for the parts the grammar found: lexicon and registry ids, each with the
+words it was read from and their span.
+
+The reader (:mod:`regnotice.reading`) finds the concepts in a part's text, longest phrase
+first; this module decides which of them a rule states:
+
+- a prohibition's actions, objects, territory and qualifiers come from its activities
+  (and the objects from a bearer that names no party, "Virtual currencies cannot be
+  ..."); a party after "to" or "for" is a party it serves ("... to domestic entities");
+- an obligation's facts come from how its bearers are described ("... institutions
+  providing RWA services overseas");
+- a consequence's from its condition ("any unit or individual invests in ...");
+- a penalty reaches the parties that open its conduct ("Member units that violate ...").
+
+An activity from which no action can be read is kept on the rule as ``unresolved``.
+
+>>> from regnotice.models import Extract, Span
+>>> f = Facts("provide services to domestic entities overseas")
+>>> part = Extract(text="provide services to domestic entities overseas", span=Span(start=0, end=46))
+>>> read = f.read([part])
+>>> [x.id for x in read.actions], [x.id for x in read.served], read.territory.id
+(['service'], ['domestic-entity'], 'overseas')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..models import Extract, Fact, Span
+from ..reading import Reader, reader
+
+__all__ = ["Facts", "Read"]
+
+# Words that mark the party after them as the one an activity serves.
+_SERVING = frozenset({"to", "for"})
+# Words that may open a penalty's conduct before the parties it names.
+_OPENERS = frozenset({"for", "if", "ani", "all", "and", "or", "a", "an", "the"})
+
+
+@dataclass
+class Read:
+    """The facts read from some parts."""
+
+    actions: list[Fact] = field(default_factory=list)
+    objects: list[Fact] = field(default_factory=list)
+    territory: Fact | None = None
+    served: list[Fact] = field(default_factory=list)
+    qualifiers: list[Fact] = field(default_factory=list)
+    parties: list[Fact] = field(default_factory=list)
+    unresolved: list[Extract] = field(default_factory=list)
+
+    def add(self, kind: str, fact: Fact) -> None:
+        if kind == "territory":
+            if self.territory is None:
+                self.territory = fact
+            return
+        target = getattr(self, kind)
+        if all(f.id != fact.id for f in target):
+            target.append(fact)
+
+
+class Facts:
+    """Reads facts from parts of a source (``source[start:end]`` gives the words)."""
+
+    def __init__(self, source, reader_: Reader | None = None) -> None:
+        self.source = source
+        self.reader = reader_ or reader()
+
+    def _fact(self, ident: str, start: int, end: int) -> Fact:
+        return Fact.trusted(id=ident, text=self.source[start:end], span=Span.trusted(start=start, end=end))
+
+    def read(self, parts, *, served: bool = True, into: Read | None = None, kinds: tuple[str, ...] | None = None) -> Read:
+        """The facts of ``parts`` (Extracts). ``served``: a party after "to"/"for" is one
+        the activity serves. ``kinds`` limits what is read."""
+        out = into or Read()
+        lex = self.reader.lexicon
+        for part in parts:
+            base = part.span.start
+            ws = self.reader.words(part.text)
+            found = self.reader.find(part.text, ws=ws)
+            actions = [m for m in found if m.kind == "actions"]
+            if any(lex.get("actions", m.id).parents for m in actions):
+                # "conducting insurance business": the light verb's root action ("any
+                # activity") adds nothing beside a named one
+                found = [m for m in found if m.kind != "actions" or lex.get("actions", m.id).parents]
+            found_action = False
+            for m in found:
+                kind = m.kind
+                if kinds is not None and kind not in kinds:
+                    continue
+                fact = self._fact(m.id, base + m.start, base + m.end)
+                if kind == "actions":
+                    found_action = True
+                    out.add("actions", fact)
+                elif kind in ("objects", "territory", "qualifiers"):
+                    out.add(kind, fact)
+                elif kind == "party" and served:
+                    before = [w for w in ws if w.end <= m.start]
+                    if before and before[-1].norm in _SERVING:
+                        out.add("served", fact)
+            if kinds is None or "actions" in kinds:
+                if not found_action:
+                    out.unresolved.append(part)
+        return out
+
+    def leading_parties(self, part: Extract) -> list[Fact]:
+        """The parties that open a text ("For domestic entities and individuals who
+        ..." -> domestic-entity), before any other concept."""
+        ws = self.reader.words(part.text)
+        out: list[Fact] = []
+        at = 0
+        for m in self.reader.find(part.text, ws=ws):
+            between = [w for w in ws if at <= w.start and w.end <= m.start]
+            if any(w.norm not in _OPENERS for w in between):
+                break
+            if m.kind != "party":
+                break
+            out.append(self._fact(m.id, part.span.start + m.start, part.span.start + m.end))
+            at = m.end
+        return out

@@ -1,0 +1,1 @@
+"""Screening internals: the term matcher (``matcher``)."""

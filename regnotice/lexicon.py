@@ -1,0 +1,259 @@
+"""The lexicon: actions, objects, territory, qualifiers and conditions, loaded from
+``lexicon.yaml`` (data, shipped in the wheel beside ``agencies.yaml``).
+
+Every concept has an id, a label, synonyms and parents. Phrases are compared through
+the Snowball English stemmer with the lexicon's own inflections, so every inflection of a
+synonym names the concept:
+
+>>> lex = lexicon()
+>>> [lex.resolve("actions", p) for p in ("open accounts", "opening of an account", "account-opening")]
+['account-opening', 'account-opening', 'account-opening']
+>>> lex.resolve("actions", "sold"), lex.resolve("objects", "RMB stablecoins")
+('sale', 'rmb-pegged-stablecoin')
+>>> lex.is_a("objects", "rmb-pegged-stablecoin", "virtual-currency")
+True
+>>> lex.is_a("actions", "service", "account-opening")   # "provide services" is not "account opening"
+False
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import RuleFileError
+from .phrases import Match, PhraseMatcher, Word, words
+from .suggest import hint
+from .yamlio import load_yaml
+
+__all__ = ["Concept", "Lexicon", "lexicon", "load_lexicon", "lexicon_schema", "SECTIONS", "LEXICON_FILE"]
+
+LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.yaml"
+SECTIONS = ("actions", "objects", "territory", "qualifiers", "conditions")
+
+
+class Concept(BaseModel):
+    """One concept of the lexicon."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    kind: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+    parents: tuple[str, ...] = ()
+    flag: bool = False
+    note: Union[str, None] = None
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        return (self.id.replace("-", " "), self.label, *self.synonyms)
+
+
+class _ConceptBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str = Field(min_length=1)
+    synonyms: list[str] = Field(default_factory=list)
+    parents: list[str] = Field(default_factory=list)
+    flag: bool = Field(False, description="a qualifier an activity must carry as a flag for a rule that names it to reach it")
+    note: Union[str, None] = None
+
+
+class _LexiconFile(BaseModel):
+    """The shape of ``lexicon.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", title="regnotice lexicon")
+
+    inflections: dict[str, str] = Field(default_factory=dict, description="word -> the base word it inflects")
+    unstemmed: list[str] = Field(default_factory=list, description="words compared as written, not stemmed")
+    function_words: list[str] = Field(default_factory=list, description="words describe() neither reads nor reports")
+    actions: dict[str, _ConceptBody] = Field(default_factory=dict)
+    objects: dict[str, _ConceptBody] = Field(default_factory=dict)
+    territory: dict[str, _ConceptBody] = Field(default_factory=dict)
+    qualifiers: dict[str, _ConceptBody] = Field(default_factory=dict)
+    conditions: dict[str, _ConceptBody] = Field(default_factory=dict)
+
+
+def lexicon_schema() -> dict:
+    """The JSON Schema of a lexicon file (``regnotice schema --lexicon``)."""
+    schema = _LexiconFile.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:regnotice:schema:lexicon", **schema}
+
+
+class _Normaliser:
+    """Lower case, the lexicon's inflections, then the Snowball stem (memoised, bounded)."""
+
+    def __init__(self, inflections: dict[str, str], unstemmed: Iterable[str] = ()) -> None:
+        import snowballstemmer
+
+        self._stem = snowballstemmer.stemmer("english").stemWord
+        self.inflections = {k.lower(): v.lower() for k, v in inflections.items()}
+        self.unstemmed = frozenset(w.lower() for w in unstemmed)
+        self._memo: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        try:
+            return self._memo[word]
+        except KeyError:
+            pass
+        low = word.lower().replace("’", "'")
+        base = self.inflections.get(low, low)
+        norm = self._stem(base) if base.isascii() and len(base) < 40 and base not in self.unstemmed else base
+        if len(self._memo) < 200_000:
+            self._memo[word] = norm
+        return norm
+
+
+class Lexicon:
+    """The concepts by section and id, their parent links, and one phrase matcher over
+    every phrase of every concept."""
+
+    def __init__(
+        self, concepts: dict[str, dict[str, Concept]], inflections: dict[str, str], source: str = "<lexicon>", unstemmed: Iterable[str] = (),
+        function_words: Iterable[str] = (),
+    ) -> None:
+        self.source = source
+        self.concepts = concepts
+        self.normalise = _Normaliser(inflections, unstemmed)
+        self.function_words = frozenset(self.normalise(w) for w in function_words)
+        self._ancestors: dict[tuple[str, str], tuple[str, ...]] = {}
+        entries = [(p, kind, c.id) for kind, section in concepts.items() for c in section.values() for p in c.phrases]
+        try:
+            self.matcher = PhraseMatcher(entries, self.normalise)
+        except ValueError as exc:
+            raise RuleFileError(f"{source}: {exc}") from None
+        for kind, section in concepts.items():
+            for concept in section.values():
+                for parent in concept.parents:
+                    if parent not in section:
+                        raise RuleFileError(f"{source}: {kind}.{concept.id}: unknown parent {parent!r}{hint(parent, section)}")
+            for ident in section:
+                self.ancestors(kind, ident)  # raises on a cycle
+
+    def __contains__(self, item: tuple[str, str]) -> bool:
+        kind, ident = item
+        return ident in self.concepts.get(kind, {})
+
+    def ids(self, kind: str) -> tuple[str, ...]:
+        return tuple(self.concepts[kind])
+
+    def get(self, kind: str, ident: str) -> Concept:
+        return self.concepts[kind][ident]
+
+    def label(self, kind: str, ident: str) -> str:
+        concept = self.concepts.get(kind, {}).get(ident)
+        return concept.label if concept else ident
+
+    def ancestors(self, kind: str, ident: str) -> tuple[str, ...]:
+        """Every concept ``ident`` is a kind of, nearest first (itself excluded)."""
+        key = (kind, ident)
+        found = self._ancestors.get(key)
+        if found is not None:
+            return found
+        section = self.concepts[kind]
+        out: list[str] = []
+        frontier = list(section[ident].parents)
+        while frontier:
+            parent = frontier.pop(0)
+            if parent == ident:
+                raise RuleFileError(f"{self.source}: {kind}.{ident} is its own ancestor")
+            if parent not in out:
+                out.append(parent)
+                frontier.extend(section[parent].parents)
+        found = self._ancestors[key] = tuple(out)
+        return found
+
+    def is_a(self, kind: str, ident: str, other: str) -> bool:
+        """Whether a rule on ``other`` binds ``ident`` (the same concept or an ancestor)."""
+        return ident == other or other in self.ancestors(kind, ident)
+
+    def lineage(self, kind: str, ident: str) -> frozenset[str]:
+        """``ident`` and every concept it is a kind of."""
+        return frozenset((ident, *self.ancestors(kind, ident)))
+
+    def resolve(self, kind: str, phrase: str) -> str | None:
+        """The id of the concept of ``kind`` that the whole phrase names (an id, a label,
+        a synonym or an inflection of one), or None."""
+        if phrase in self.concepts.get(kind, {}):
+            return phrase
+        return self.matcher.lookup(phrase, kind)
+
+    def find(self, text: str, kinds: Iterable[str] | None = None, ws: list[Word] | None = None) -> list[Match]:
+        """The concepts ``text`` names, with their spans (see :class:`PhraseMatcher`)."""
+        return self.matcher.find(text, kinds, ws)
+
+    def words(self, text: str) -> list[Word]:
+        return words(text, self.normalise)
+
+    def phrases(self, kind: str) -> list[str]:
+        """Every phrase that names a concept of ``kind``, for "did you mean"."""
+        return sorted({p for c in self.concepts[kind].values() for p in (c.label, *c.synonyms)} | set(self.concepts[kind]))
+
+
+def _line_of(path: Path, *keys: str) -> int | None:
+    """The 1-based line of a nested key of a YAML file, when it can be found."""
+    import yaml
+
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    line = None
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            return line
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                line, node = k.start_mark.line + 1, v
+                break
+        else:
+            return line
+    return line
+
+
+def load_lexicon(path: str | Path | None = None) -> Lexicon:
+    """Load and check a lexicon file (the bundled one by default)."""
+    path = Path(path) if path else LEXICON_FILE
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise RuleFileError(f"{path}:1: expected a mapping with the keys inflections, {', '.join(SECTIONS)}")
+    try:
+        checked = _LexiconFile.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(str(x) for x in err["loc"])
+            line = _line_of(path, *loc)
+            allowed = ", ".join(_ConceptBody.model_fields) if len(loc) >= 3 else ", ".join(_LexiconFile.model_fields)
+            what = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            problems.append(f"{path}:{line or 1}: {'.'.join(loc)}: {what} (allowed keys: {allowed})")
+        raise RuleFileError("\n".join(problems)) from None
+    concepts: dict[str, dict[str, Concept]] = {}
+    for kind in SECTIONS:
+        section = getattr(checked, kind)
+        concepts[kind] = {
+            ident: Concept(id=ident, kind=kind, label=body.label, synonyms=tuple(body.synonyms), parents=tuple(body.parents), flag=body.flag, note=body.note)
+            for ident, body in section.items()
+        }
+    try:
+        return Lexicon(concepts, checked.inflections, str(path), checked.unstemmed, checked.function_words)
+    except RuleFileError as exc:
+        # name the line of the concept the message is about, when it names one
+        msg = str(exc)
+        for kind, section in concepts.items():
+            for ident in section:
+                if f"{kind}.{ident}" in msg or f"{ident!r}" in msg:
+                    line = _line_of(path, kind, ident)
+                    if line:
+                        raise RuleFileError(msg.replace(f"{path}:", f"{path}:{line}:", 1)) from None
+        raise
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The bundled lexicon, loaded once per process."""
+    return load_lexicon()

@@ -1,0 +1,138 @@
+"""Phrase matching: where the phrases of a vocabulary occur in a text, with spans.
+
+The one mechanism that turns words into concept ids, for the lexicon (actions, objects,
+territory, qualifiers, conditions) and for the registry's spellings of agencies and
+parties alike. A phrase is compared word by word through a normaliser (the lexicon's:
+lower case, its own inflections, then the Snowball English stemmer), so "open accounts",
+"opening of an account" and "account-opening" are one phrase. The filler words a, an, the
+and of are skipped inside a phrase; hyphens, underscores and slashes join words like
+spaces, and any other punctuation ends a phrase.
+
+Matches are longest first, left to right, and never overlap: in "virtual currency trading
+platforms" a party's four words win over the object's two.
+
+>>> m = PhraseMatcher([("open account", "action", "account-opening")], str.lower)
+>>> [(x.id, x.start, x.end) for x in m.find("It opens an Account.")]
+[]
+>>> m = PhraseMatcher([("opens account", "action", "account-opening")], str.lower)
+>>> [(x.id, x.start, x.end) for x in m.find("It opens an Account.")]
+[('account-opening', 3, 19)]
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable, NamedTuple
+
+__all__ = ["PhraseMatcher", "Match", "Word", "words", "FILLERS"]
+
+FILLERS = frozenset({"a", "an", "the", "of"})
+# A word: letters and digits (an apostrophe inside is kept: "people's").
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# What may stand between two words of one phrase.
+_JOIN = re.compile(r"[\s\-_/\u2010-\u2013]*")
+# Longest text a phrase search reads, in words, and the longest phrase.
+_MAX_PHRASE = 12
+
+
+class Word(NamedTuple):
+    """A word of a text: its normal form, its span, and whether it is joined to the word
+    before it (no punctuation between)."""
+
+    norm: str
+    start: int
+    end: int
+    joined: bool
+
+
+class Match(NamedTuple):
+    """A phrase found in a text: the kind and id of its concept and its span."""
+
+    kind: str
+    id: str
+    start: int
+    end: int
+
+
+def words(text: str, normalise: Callable[[str], str]) -> list[Word]:
+    """The words of ``text``, normalised, each with its span."""
+    out: list[Word] = []
+    last = None
+    for m in _WORD.finditer(text):
+        joined = last is not None and _JOIN.fullmatch(text, last, m.start()) is not None
+        out.append(Word(normalise(m.group()), m.start(), m.end(), joined))
+        last = m.end()
+    return out
+
+
+class PhraseMatcher:
+    """A trie of phrases (sequences of normalised words, fillers skipped) to
+    ``(kind, id)`` entries.
+
+    Entries are ``(phrase, kind, id)``. One phrase may name entries of several kinds (the
+    registry's "exchange" and the lexicon's are different things); ``find`` takes the
+    kinds it wants.
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, str, str]], normalise: Callable[[str], str]) -> None:
+        self.normalise = normalise
+        self.root: dict = {}
+        self.phrases: dict[tuple[str, ...], dict[str, str]] = {}  # key -> kind -> id
+        for phrase, kind, ident in entries:
+            key = self.key(phrase)
+            if not key:
+                continue
+            found = self.phrases.setdefault(key, {})
+            if found.get(kind, ident) != ident:
+                raise ValueError(f"the phrase {phrase!r} names both {found[kind]!r} and {ident!r} ({kind})")
+            found[kind] = ident
+            node = self.root
+            for w in key:
+                node = node.setdefault(w, {})
+            node[None] = found
+
+    def key(self, phrase: str) -> tuple[str, ...]:
+        """The normal form a phrase is compared in: its words, normalised, fillers out."""
+        return tuple(w.norm for w in words(phrase, self.normalise) if w.norm not in FILLERS)[:_MAX_PHRASE]
+
+    def lookup(self, phrase: str, kind: str) -> str | None:
+        """The id of ``kind`` that the whole of ``phrase`` names, or None."""
+        found = self.phrases.get(self.key(phrase))
+        return found.get(kind) if found else None
+
+    def find(self, text: str, kinds: Iterable[str] | None = None, ws: list[Word] | None = None) -> list[Match]:
+        """Every phrase of the wanted ``kinds`` in ``text``, longest first, left to right,
+        never overlapping. Pass ``ws`` (from :func:`words`) to reuse a word list."""
+        wanted = None if kinds is None else frozenset(kinds)
+        ws = words(text, self.normalise) if ws is None else ws
+        out: list[Match] = []
+        i, n = 0, len(ws)
+        while i < n:
+            best: tuple[int, str, str] | None = None
+            if ws[i].norm not in FILLERS:
+                node = self.root
+                j = i
+                while j < n and j - i < 2 * _MAX_PHRASE:
+                    if j > i and not ws[j].joined:
+                        break
+                    w = ws[j].norm
+                    if w in FILLERS and j > i:
+                        j += 1
+                        continue
+                    node = node.get(w)
+                    if node is None:
+                        break
+                    entry = node.get(None)
+                    if entry:
+                        for kind, ident in entry.items():
+                            if wanted is None or kind in wanted:
+                                best = (j, kind, ident)
+                                break
+                    j += 1
+            if best is None:
+                i += 1
+                continue
+            j, kind, ident = best
+            out.append(Match(kind, ident, ws[i].start, ws[j].end))
+            i = j + 1
+        return out

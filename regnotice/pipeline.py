@@ -1,0 +1,126 @@
+"""The verbs that run stages on models, and the one home of their caches.
+
+``extract(notice) -> RuleSet`` runs the extractor; ``check(rules, activity) -> Verdict``
+compiles a rule set once and checks an activity against it, where ``rules`` is a
+``Notice``, a ``RuleSet`` or the path of a rule file. Models never call these: a
+``Notice`` is data.
+
+The caches hold no strong reference to a user's notice or rule set: each entry is keyed
+by the object's ``id()`` and dropped by a ``weakref.finalize`` when the object goes (and
+the tables are bounded, least recently used first). A rule file is cached by its path,
+size and modification time, so an edited file is read again.
+
+>>> import regnotice
+>>> rules = extract(regnotice.load())
+>>> rules.notice, check(rules, {"actor": "bank", "actions": "custody", "object": "RWA"}).outcome
+('yinfa-2026-42', 'conditional')
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+from collections import OrderedDict
+from pathlib import Path
+from typing import Callable
+
+from ._check.checker import Checker
+from ._extract import extract_rules
+from .models import Notice, RuleSet, Verdict
+from .reading import reader
+
+__all__ = ["extract", "check", "checker", "rules_of", "clear"]
+
+_LIMIT = 64
+
+
+class _WeakTable:
+    """Values computed from objects, keyed by ``id()``, gone with their object."""
+
+    def __init__(self, limit: int = _LIMIT) -> None:
+        self.limit = limit
+        self.entries: OrderedDict[int, tuple[weakref.ref, object]] = OrderedDict()
+
+    def get(self, obj, make: Callable):
+        key = id(obj)
+        entry = self.entries.get(key)
+        if entry is not None and entry[0]() is obj:
+            self.entries.move_to_end(key)
+            return entry[1]
+        value = make(obj)
+        self.entries[key] = (weakref.ref(obj), value)
+        weakref.finalize(obj, self._drop, key)
+        while len(self.entries) > self.limit:
+            self.entries.popitem(last=False)
+        return value
+
+    def _drop(self, key: int) -> None:
+        entry = self.entries.get(key)
+        if entry is not None and entry[0]() is None:  # not an entry of a newer object
+            self.entries.pop(key, None)
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+_RULESETS = _WeakTable()  # Notice -> RuleSet
+_CHECKERS = _WeakTable()  # RuleSet -> Checker
+_FILES: OrderedDict[tuple[str, int, int], RuleSet] = OrderedDict()  # (path, size, mtime) -> RuleSet
+
+
+def extract(notice: Notice) -> RuleSet:
+    """The rules of a notice, clause by clause, then the closing paragraph (extracted
+    once per notice object)."""
+    if not isinstance(notice, Notice):
+        from .errors import RegnoticeError
+
+        raise RegnoticeError(f"extract() needs a Notice (from regnotice.parse or regnotice.load), not {type(notice).__name__}")
+    return _RULESETS.get(notice, extract_rules)
+
+
+def rules_of(rules) -> RuleSet:
+    """A ``RuleSet`` from a ``Notice``, a ``RuleSet`` or the path of a rule file."""
+    if isinstance(rules, RuleSet):
+        return rules
+    if isinstance(rules, Notice):
+        return extract(rules)
+    if isinstance(rules, (str, os.PathLike)):
+        return _rule_file(Path(rules))
+    from .errors import RegnoticeError
+
+    raise RegnoticeError(f"rules must be a Notice, a RuleSet or the path of a rule file, not {type(rules).__name__}")
+
+
+def _rule_file(path: Path) -> RuleSet:
+    from .rules_io import load_rules
+
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_rules(path)  # names the file and the problem
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    found = _FILES.get(key)
+    if found is None:
+        found = _FILES[key] = load_rules(path)
+        while len(_FILES) > 8:
+            _FILES.popitem(last=False)
+    return found
+
+
+def checker(rules) -> Checker:
+    """The compiled checker of a rule set (see :func:`rules_of` for what ``rules`` may be)."""
+    ruleset = rules_of(rules)
+    return _CHECKERS.get(ruleset, lambda rs: Checker(rs, reader()))
+
+
+def check(rules, activity) -> Verdict:
+    """The verdict for an activity (an ``Activity`` or a mapping of its fields, in the
+    words of the rules or the user's own) under a notice's rules."""
+    return checker(rules).check(activity)
+
+
+def clear() -> None:
+    """Forget every cached rule set and checker."""
+    _RULESETS.clear()
+    _CHECKERS.clear()
+    _FILES.clear()

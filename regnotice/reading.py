@@ -1,0 +1,63 @@
+"""Reading concepts out of words: one phrase matcher over the lexicon and the registry.
+
+The extractor reads the facts of a rule from its parts with it, and ``describe`` reads
+an activity from a user's sentence with it; both see the same vocabulary, longest phrase
+first, so "domestic entities" is a party and not the territory "domestic", and
+"intermediary institutions" is a party and not the service "intermediary".
+
+>>> r = reader()
+>>> [(m.kind, m.id) for m in r.find("Overseas entities provide services to domestic entities")]
+[('party', 'overseas-entity'), ('actions', 'service'), ('party', 'domestic-entity')]
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable
+
+from .agencies import Registry, registry
+from .lexicon import SECTIONS, Lexicon, lexicon
+from .phrases import Match, PhraseMatcher, Word
+
+__all__ = ["Reader", "reader", "KINDS"]
+
+#: The kinds a reader finds: the lexicon's sections, then the registry's two.
+KINDS = (*SECTIONS, "party", "agency")
+
+
+class Reader:
+    """The lexicon's concepts and the registry's agencies and parties, in one matcher."""
+
+    def __init__(self, lex: Lexicon, reg: Registry) -> None:
+        self.lexicon = lex
+        self.registry = reg
+        entries = [(p, kind, c.id) for kind, section in lex.concepts.items() for c in section.values() for p in c.phrases]
+        for kind, table in (("agency", reg.agencies), ("party", reg.parties)):
+            for entry in table.values():
+                entries += [(s, kind, entry.id) for s in entry.spellings]
+        self.matcher = PhraseMatcher(entries, lex.normalise)
+
+    def words(self, text: str) -> list[Word]:
+        return self.lexicon.words(text)
+
+    def find(self, text: str, kinds: Iterable[str] | None = None, ws: list[Word] | None = None) -> list[Match]:
+        """The concepts, agencies and parties ``text`` names, longest first, with spans."""
+        return self.matcher.find(text, kinds, ws)
+
+    def resolve(self, kind: str, phrase: str) -> str | None:
+        """The id of ``kind`` the whole phrase names (exact registry spellings first)."""
+        if kind in ("party", "agency"):
+            table = self.registry.parties if kind == "party" else self.registry.agencies
+            if phrase in table:
+                return phrase
+            found = self.registry.resolve(phrase)
+            if found in table:
+                return found
+            return self.matcher.lookup(phrase, kind)
+        return self.lexicon.resolve(kind, phrase)
+
+
+@lru_cache(maxsize=1)
+def reader() -> Reader:
+    """The reader of the bundled lexicon and registry."""
+    return Reader(lexicon(), registry())
