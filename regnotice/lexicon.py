@@ -29,10 +29,12 @@ from .phrases import Match, PhraseMatcher, Word, words
 from .suggest import hint
 from .yamlio import load_yaml
 
-__all__ = ["Concept", "Lexicon", "lexicon", "load_lexicon", "lexicon_schema", "SECTIONS", "LEXICON_FILE"]
+__all__ = ["Concept", "Lexicon", "lexicon", "load_lexicon", "lexicon_schema", "SECTIONS", "LIGHT", "LEXICON_FILE"]
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.yaml"
 SECTIONS = ("actions", "objects", "territory", "qualifiers", "conditions")
+#: The kind under which the matcher finds an action's light verbs (see ``lexicon.yaml``).
+LIGHT = "light"
 
 
 class Concept(BaseModel):
@@ -44,6 +46,7 @@ class Concept(BaseModel):
     kind: str
     label: str
     synonyms: tuple[str, ...] = ()
+    light: tuple[str, ...] = ()
     parents: tuple[str, ...] = ()
     flag: bool = False
     note: Union[str, None] = None
@@ -58,6 +61,7 @@ class _ConceptBody(BaseModel):
 
     label: str = Field(min_length=1)
     synonyms: list[str] = Field(default_factory=list)
+    light: list[str] = Field(default_factory=list, description="light verbs naming the concept only beside no more specific one")
     parents: list[str] = Field(default_factory=list)
     flag: bool = Field(False, description="a qualifier an activity must carry as a flag for a rule that names it to reach it")
     note: Union[str, None] = None
@@ -122,6 +126,7 @@ class Lexicon:
         self.function_words = frozenset(self.normalise(w) for w in function_words)
         self._ancestors: dict[tuple[str, str], tuple[str, ...]] = {}
         entries = [(p, kind, c.id) for kind, section in concepts.items() for c in section.values() for p in c.phrases]
+        entries += [(p, LIGHT, c.id) for kind, section in concepts.items() for c in section.values() for p in c.light]
         try:
             self.matcher = PhraseMatcher(entries, self.normalise)
         except ValueError as exc:
@@ -180,7 +185,10 @@ class Lexicon:
         a synonym or an inflection of one), or None."""
         if phrase in self.concepts.get(kind, {}):
             return phrase
-        return self.matcher.lookup(phrase, kind)
+        found = self.matcher.lookup(phrase, kind)
+        if found is None and kind == "actions":
+            found = self.matcher.lookup(phrase, LIGHT)
+        return found
 
     def find(self, text: str, kinds: Iterable[str] | None = None, ws: list[Word] | None = None) -> list[Match]:
         """The concepts ``text`` names, with their spans (see :class:`PhraseMatcher`)."""
@@ -191,7 +199,7 @@ class Lexicon:
 
     def phrases(self, kind: str) -> list[str]:
         """Every phrase that names a concept of ``kind``, for "did you mean"."""
-        return sorted({p for c in self.concepts[kind].values() for p in (c.label, *c.synonyms)} | set(self.concepts[kind]))
+        return sorted({p for c in self.concepts[kind].values() for p in (c.label, *c.synonyms, *c.light)} | set(self.concepts[kind]))
 
 
 def _line_of(path: Path, *keys: str) -> int | None:
@@ -236,7 +244,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     for kind in SECTIONS:
         section = getattr(checked, kind)
         concepts[kind] = {
-            ident: Concept(id=ident, kind=kind, label=body.label, synonyms=tuple(body.synonyms), parents=tuple(body.parents), flag=body.flag, note=body.note)
+            ident: Concept(id=ident, kind=kind, label=body.label, synonyms=tuple(body.synonyms), light=tuple(body.light), parents=tuple(body.parents), flag=body.flag, note=body.note)
             for ident, body in section.items()
         }
     try:

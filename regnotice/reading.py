@@ -16,13 +16,13 @@ from functools import lru_cache
 from typing import Iterable
 
 from .agencies import Registry, registry
-from .lexicon import SECTIONS, Lexicon, lexicon
+from .lexicon import LIGHT, SECTIONS, Lexicon, lexicon
 from .phrases import Match, PhraseMatcher, Word
 
 __all__ = ["Reader", "reader", "KINDS"]
 
-#: The kinds a reader finds: the lexicon's sections, then the registry's two.
-KINDS = (*SECTIONS, "party", "agency")
+#: The kinds a reader finds: the lexicon's sections, its light verbs, the registry's two.
+KINDS = (*SECTIONS, LIGHT, "party", "agency")
 
 
 class Reader:
@@ -32,6 +32,7 @@ class Reader:
         self.lexicon = lex
         self.registry = reg
         entries = [(p, kind, c.id) for kind, section in lex.concepts.items() for c in section.values() for p in c.phrases]
+        entries += [(p, LIGHT, c.id) for section in lex.concepts.values() for c in section.values() for p in c.light]
         for kind, table in (("agency", reg.agencies), ("party", reg.parties)):
             for entry in table.values():
                 entries += [(s, kind, entry.id) for s in entry.spellings]
@@ -41,8 +42,29 @@ class Reader:
         return self.lexicon.words(text)
 
     def find(self, text: str, kinds: Iterable[str] | None = None, ws: list[Word] | None = None) -> list[Match]:
-        """The concepts, agencies and parties ``text`` names, longest first, with spans."""
-        return self.matcher.find(text, kinds, ws)
+        """The concepts, agencies and parties ``text`` names, longest first, with spans.
+        A light verb ("provide", "engage in") counts as its action only where no other
+        action is named after it before the next light verb; otherwise it is left out."""
+        found = self.matcher.find(text, kinds, ws)
+        if not any(m.kind == LIGHT for m in found):
+            return found
+        out = []
+        for i, m in enumerate(found):
+            if m.kind != LIGHT:
+                out.append(m)
+                continue
+            # the light verb's own phrase runs to the next light verb: an action named
+            # there is what it means ("conducting insurance business" is insurance)
+            named = False
+            for later in found[i + 1 :]:
+                if later.kind == LIGHT:
+                    break
+                if later.kind == "actions":
+                    named = True
+                    break
+            if not named:
+                out.append(Match("actions", m.id, m.start, m.end))
+        return out
 
     def resolve(self, kind: str, phrase: str) -> str | None:
         """The id of ``kind`` the whole phrase names (exact registry spellings first)."""

@@ -182,8 +182,9 @@ class Terms:
 def _uncovered(reader: Reader, term: str, matches) -> bool:
     """Whether a word of ``term`` other than a joining word lies outside every match."""
     spans = [(m.start, m.end) for m in matches]
+    ignore = reader.lexicon.function_words
     for w in reader.words(term):
-        if w.norm in _JOINERS:
+        if w.norm in _JOINERS or w.norm in ignore:
             continue
         if not any(s <= w.start and w.end <= e for s, e in spans):
             return True

@@ -73,16 +73,10 @@ class Facts:
         """The facts of ``parts`` (Extracts). ``served``: a party after "to"/"for" is one
         the activity serves. ``kinds`` limits what is read."""
         out = into or Read()
-        lex = self.reader.lexicon
         for part in parts:
             base = part.span.start
             ws = self.reader.words(part.text)
-            found = self.reader.find(part.text, ws=ws)
-            actions = [m for m in found if m.kind == "actions"]
-            if any(lex.get("actions", m.id).parents for m in actions):
-                # "conducting insurance business": the light verb's root action ("any
-                # activity") adds nothing beside a named one
-                found = [m for m in found if m.kind != "actions" or lex.get("actions", m.id).parents]
+            found = self.reader.find(part.text, ws=ws)  # light verbs only beside no other action
             found_action = False
             for m in found:
                 kind = m.kind
