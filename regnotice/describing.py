@@ -14,8 +14,9 @@ activity, and ``needs`` says so.
 - A condition ("approval", "consent", "filing", "licence") is held, or lacking when
   "without", "no", "not" or "lacks" comes just before it; an agency right after it ("of
   the PBOC") is its authority.
-- The first object named is the object; an object named inside a served party's name
-  counts when no other is named.
+- The first object named is the object; an object named inside a party's name ("a
+  manufacturer of bitcoin mining machines", "a cryptocurrency exchange") counts when no
+  other is named.
 
 >>> d = describe("A mainland bank opens accounts and moves funds for a cryptocurrency exchange")
 >>> d.activity.actor, d.activity.actions, d.activity.object, d.activity.where, d.activity.served
@@ -86,6 +87,8 @@ class Describer:
                 else:
                     actor = m.id
                     note("actor", m.id, m.start, m.end)
+                    for inner in self.reader.find(text[m.start : m.end], ("objects",)):
+                        inner_objects.append(inner.id)
                 pending_condition = None
             elif kind == "agency":
                 if pending_condition is not None and before in self._authority_links():

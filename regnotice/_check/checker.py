@@ -141,8 +141,8 @@ class Checker:
             else:
                 score += 1
         if sig.served is not None:
-            if not facts.served:
-                needs.append("served")
+            if not facts.served or (not (sig.served & facts.served_kinds) and sig.served & facts.served_descendants):
+                needs.append("served")  # none named, or only a kind more general than the rule's
             elif not (sig.served & facts.served_kinds):
                 return None
         if score == 0:

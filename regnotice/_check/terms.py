@@ -36,6 +36,7 @@ class Resolved:
     where: str | None
     served: tuple[str, ...]
     served_kinds: frozenset[str]
+    served_descendants: frozenset[str]  # parties more specific than a served one: undecided
     holds: tuple[tuple[str, str | None], ...]  # (condition kind, authority id or None)
     lacks: tuple[tuple[str, str | None], ...]
     flags: tuple[str, ...]
@@ -173,6 +174,7 @@ class Terms:
             where=where,
             served=served,
             served_kinds=frozenset(k for p in served for k in (p, *reg.ancestors(p))),
+            served_descendants=frozenset(p for p in reg.parties if set(served) & set(reg.ancestors(p))),
             holds=tuple(self.condition(c) for c in activity.holds),
             lacks=tuple(self.condition(c) for c in activity.lacks),
             flags=tuple(self.flag(f) for f in activity.flags),
