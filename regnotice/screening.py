@@ -126,9 +126,9 @@ def screener(field: str = "name") -> Screener:
         return _SCREENERS[field]
     except KeyError:
         pass
-    from .bundled import bundled_notice
+    from .bundled import bundled_rules
 
-    rule, cite = cited_rules(bundled_notice(), field)
+    rule, cite = cited_rules(bundled_rules(), field)
     return _SCREENERS.setdefault(field, Screener.from_rule(rule, cite))
 
 

@@ -55,7 +55,7 @@ def test_every_spelling_resolves(mention, expected):
     assert REG.resolve(mention.upper()) == expected  # case-insensitive
 
 
-@pytest.mark.parametrize("mention", ["Ministry of Magic", "Bank", "", "People's Bank of Japan"])
+@pytest.mark.parametrize("mention", ["Ministry of Magic", "Bakery", "", "People's Bank of Japan"])
 def test_unknown_mentions_resolve_to_none_and_are_reported(mention):
     assert REG.resolve(mention) is None
     ids, unresolved = REG.resolve_all(["PBOC", mention])

@@ -21,10 +21,9 @@ CLEAN = """\
 """
 
 VIOLATING = CLEAN + """\
-- name: Acme Pay
-  actor: non-bank-payment-institution
-  actions: [provide]
-  object: virtual_currency
+- actor: non-bank payment institution
+  actions: [transfer funds]
+  object: virtual currency
   where: domestic
 """
 
@@ -50,7 +49,7 @@ def test_no_violation_exits_0(tmp_path):
 def test_a_violation_exits_1_and_quotes_the_clause(tmp_path):
     result = run("check", write(tmp_path, VIOLATING))
     assert result.exit_code == 1
-    assert "Acme Pay: PROHIBITED" in result.output
+    assert "non-bank-payment-institution: PROHIBITED" in result.output
     assert "clause (6)" in result.output and "Financial institutions (including non-bank payment institutions)" in result.output
 
 
@@ -71,13 +70,14 @@ def test_activities_under_a_key(tmp_path):
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("- actor: bank\n  actions: [provide]\n", ["activity 1", "unknown actor 'bank'"]),
-        ("- actor: individual\n  actions: [invest]\n  object: virtual_curency\n", ["unknown object", "did you mean virtual_currency"]),
+        ("- actor: bakery\n  actions: [provide]\n", ["activity 1", "unknown actor 'bakery'"]),
+        ("- actor: individual\n  actions: [invest]\n  object: virtual curency\n", ["unknown object", "did you mean virtual currency"]),
         (CLEAN + "- actor: individual\n  colour: red\n", [":6:", "activity 2", "colour", "allowed keys"]),
         ("- actor: individual\n- actor: individual\n  actor: individual\n", ["duplicate key 'actor'"]),
         ("actor: individual\n", ["expected a list of activities"]),
         ("- [1, 2]\n", ["activity 1 is not a mapping"]),
-        ("- actor: individual\n  where: moon\n", ["where"]),
+        ("- actor: individual\n  where: moon\n", ["unknown place 'moon'"]),
+        ("- actor: individual\n  holds: {}\n", ["activity 1", "holds"]),
     ],
 )
 def test_input_errors_exit_2_with_the_place_and_the_problem(tmp_path, text, words):
@@ -96,5 +96,49 @@ def test_vocab_lists_terms_from_the_rules():
     data = json.loads(run("vocab", "--format", "json").output)
     assert "non-bank-payment-institution" in data["actors"]
     assert {"approval", "consent", "filing", "reliance"} <= set(data["conditions"])
-    assert "rmb_pegged_stablecoin" in data["objects"]
+    assert "rmb-pegged-stablecoin" in data["objects"] and "account-opening" in data["actions"]
     assert run("vocab").output.startswith("actors: ")
+
+
+def test_check_text_describes_then_checks():
+    result = run("check", "--text", "A mainland bank opens accounts and moves funds for a cryptocurrency exchange")
+    assert result.exit_code == 1, result.output
+    assert "financial-institution: PROHIBITED" in result.output and "clause (6)" in result.output
+    assert "recognised actions: 'opens accounts' -> account-opening" in result.output
+
+
+def test_check_text_without_an_actor_names_what_it_needs():
+    result = run("check", "--text", "opens accounts for crypto exchanges")
+    assert result.exit_code == 2
+    assert "names no actor" in result.output
+
+
+def test_check_file_and_text_together_is_a_usage_error(tmp_path):
+    assert run("check", write(tmp_path, CLEAN), "--text", "x").exit_code == 2
+    assert run("check").exit_code == 2
+
+
+def test_check_against_an_edited_rule_file(tmp_path):
+    """--rules: the rule file is the contract; removing an action from it changes the verdict."""
+    import yaml
+
+    exported = tmp_path / "rules"
+    assert run("export", "-o", str(exported)).exit_code == 0
+    rule_file = exported / "yinfa-2026-42.yaml"
+    activities = write(tmp_path, VIOLATING)
+    assert run("check", activities, "--rules", str(rule_file)).exit_code == 1
+    data = yaml.safe_load(rule_file.read_text(encoding="utf-8"))
+    for rule in data["rules"]:
+        if rule["id"] == "yinfa-2026-42/6/1":
+            rule["actions"] = [a for a in rule["actions"] if a["id"] != "fund-transfer"]
+    rule_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run("check", activities, "--rules", str(rule_file))
+    assert result.exit_code == 0, result.output
+    assert "NOT COVERED" in result.output
+
+
+def test_check_with_a_bad_rule_file_exits_1_naming_it(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("notice: x\ncolour: red\n", encoding="utf-8")
+    result = run("check", write(tmp_path, CLEAN), "--rules", str(bad))
+    assert result.exit_code == 1 and "bad.yaml:2" in result.output

@@ -10,12 +10,18 @@ from regnotice._extract import extract_sentence, split_list
 from regnotice.models import DocNumber
 
 NOTICE = regnotice.load()
+RULES = regnotice.extract(NOTICE).rules
 SOURCE = NOTICE.text
 OFFSET = NOTICE.span.start
 
 
 def rules(ref, kind=None):
-    return [r for r in NOTICE.rules_for(ref) if kind is None or r.kind == kind]
+    ordinal = NOTICE.clause(ref).ordinal
+    return [r for r in RULES if r.clause == ordinal and (kind is None or r.kind == kind)]
+
+
+def ids(facts):
+    return [f.id for f in facts]
 
 
 def texts(extracts):
@@ -37,10 +43,11 @@ def test_clause_1_definition_of_virtual_currency():
 
 def test_clause_1_six_activities_prohibited_inside_the_territory():
     prohibition = next(r for r in rules("I", "prohibition") if len(r.activities) == 6)
-    assert prohibition.territory == "domestic"
+    assert prohibition.territory.id == "domestic"
     assert texts(prohibition.activities)[0] == "The exchange of fiat currency and virtual currency within the territory"
     assert texts(prohibition.activities)[-1] == "trading of virtual currency-related financial products"
-    assert "across the board" in prohibition.qualifiers
+    assert "across-the-board" in ids(prohibition.qualifiers)
+    assert ids(prohibition.actions) == ["exchange", "central-counterparty", "trading", "information-intermediary", "pricing", "token-issuance-financing"]
 
 
 def test_clause_1_overseas_entities_and_the_rmb_stablecoin():
@@ -48,7 +55,8 @@ def test_clause_1_overseas_entities_and_the_rmb_stablecoin():
     assert refs(overseas.bearers) == ["overseas-entity"]
     assert "domestic entities" in overseas.activities[0].text
     assert refs(stablecoin.bearers) == ["any-unit-or-individual"]
-    assert stablecoin.objects == ("rmb_pegged_stablecoin",) and stablecoin.territory == "overseas"
+    assert ids(stablecoin.objects) == ["rmb-pegged-stablecoin"] and stablecoin.territory.id == "overseas"
+    assert ids(overseas.served) == ["domestic-entity"] and ids(overseas.actions) == ["service"]
     (exception,) = [r for r in rules("I", "exception") if r.id in stablecoin.exceptions]
     assert [c.kind for c in exception.conditions] == ["consent"]
     assert exception.conditions[0].authority.ref == "relevant-departments"
@@ -85,7 +93,9 @@ def test_clause_6_three_prohibitions():
         "conducting insurance business related to virtual currency",
         "including virtual currency in the scope of insurance liability",
     ]
-    assert "unauthorized" in second.qualifiers and second.objects == ("rwa_tokenization",)
+    assert "unauthorized" in ids(second.qualifiers) and ids(second.objects) == ["rwa-tokenization"]
+    assert ids(first.actions) == ["account-opening", "fund-transfer", "clearing", "issuance", "sale", "collateral", "insurance"]
+    assert ids(second.actions) == ["custody", "clearing", "settlement"]
     assert refs(third.bearers) == ["intermediary", "it-service-provider"]
 
 
@@ -100,7 +110,9 @@ def test_clause_9_mining():
     new_projects, machines = rules("IX", "prohibition")
     assert texts(new_projects.activities) == ["new mining projects"]
     assert refs(machines.bearers) == ["mining-machine-producer"]
-    assert machines.territory == "within_country"
+    assert machines.territory.id == "domestic" and machines.territory.text == "within the country"
+    assert ids(machines.actions) == ["sale", "service"] and ids(machines.objects) == ["mining-machine"]
+    assert ids(new_projects.actions) == ["mining"]
     titles = [r.title.text for r in rules("IX", "reference")]
     assert titles == ["Notice on the Rectification of Virtual Currency Mining Activities", "Guidance Catalog for Industrial Structure Adjustment (2024 Edition)"]
 
@@ -127,7 +139,7 @@ def test_clause_18_penalties_and_clause_19_consequence():
 
 
 def test_closing_repeal_and_entry_into_force():
-    closing = [r for r in NOTICE.rules if r.clause == 0]
+    closing = [r for r in RULES if r.clause == 0]
     (repeal,) = [r for r in closing if r.kind == "repeal"]
     assert repeal.repealed == (DocNumber(prefix="Yinfa", year=2021, seq=237),)
     (entry,) = [r for r in closing if r.kind == "entry_into_force"]
@@ -143,20 +155,20 @@ def test_every_rule_and_part_is_traceable():
                 if isinstance(item, BaseModel):
                     check(item)
 
-    for rule in NOTICE.rules:
+    for rule in RULES:
         assert SOURCE[rule.span.start - OFFSET : rule.span.end - OFFSET] == rule.quote
         check(rule)
 
 
 def test_no_sentence_is_dropped():
-    covered = {r.span.start for r in NOTICE.rules}
+    covered = {r.span.start for r in RULES}
     for clause in NOTICE.clauses:
         for sentence in clause.sentences:
             assert sentence.span.start in covered, sentence.text
 
 
 def test_rule_ids_are_stable_and_unique():
-    ids = [r.id for r in NOTICE.rules]
+    ids = [r.id for r in RULES]
     assert len(ids) == len(set(ids))
     assert ids[0] == "yinfa-2026-42/1/1"
     assert all(i.startswith("yinfa-2026-42/") for i in ids)
@@ -167,7 +179,15 @@ def test_rule_ids_are_stable_and_unique():
 # (sentence, kind of the first rule, {field: expected texts or refs})
 NOVEL = [
     ("Banks are prohibited from opening accounts for crypto exchanges, issuing stablecoins, or offering custody services.",
-     "prohibition", {"activities": ["opening accounts for crypto exchanges", "issuing stablecoins", "offering custody services"]}),
+     "prohibition", {"activities": ["opening accounts for crypto exchanges", "issuing stablecoins", "offering custody services"],
+                     "bearers.ref": ["financial-institution"], "actions.id": ["account-opening", "issuance", "custody"],
+                     "objects.id": ["stablecoin"], "served.id": ["virtual-currency-platform"]}),
+    ("Overseas trading platforms shall not offer bitcoin trading services to mainland users through the internet.",
+     "prohibition", {"actions.id": ["trading"], "objects.id": ["bitcoin"], "served.id": ["domestic-entity"]}),
+    ("Mining machine makers may not sell mining rigs in China.",
+     "prohibition", {"bearers.ref": ["mining-machine-producer"], "actions.id": ["sale"], "objects.id": ["mining-machine"], "territory.id": "domestic"}),
+    ("No unit may knowingly help overseas exchanges solicit customers.",
+     "prohibition", {"actions.id": ["assistance"], "qualifiers.id": ["knowingly"]}),
     ("Payment institutions may not provide settlement services for virtual currency trading.",
      "prohibition", {"bearers.ref": ["non-bank-payment-institution"]}),
     ("Internet platforms must not publish advertisements for virtual assets.", "prohibition", {"bearers.ref": ["internet-enterprise"]}),
@@ -181,7 +201,7 @@ NOVEL = [
     ("Without the approval of the People's Bank of China, no institution may issue a stablecoin.",
      "prohibition", {"exception.kinds": ["approval"], "exception.authority": ["pboc"]}),
     ("Without the consent of the competent authorities, domestic entities may not list tokens overseas.",
-     "prohibition", {"bearers.ref": ["domestic-entity"], "exception.kinds": ["consent"], "territory": "overseas"}),
+     "prohibition", {"bearers.ref": ["domestic-entity"], "exception.kinds": ["consent"], "territory.id": "overseas"}),
     ("Issuing asset-backed tokens shall be prohibited, except for pilot projects carried out with the approval of the CSRC.",
      "prohibition", {"exception.kinds": ["approval"], "exception.authority": ["csrc"]}),
     ("Stablecoin refers to a token that maintains a stable value against a fiat currency.",
@@ -219,6 +239,8 @@ def _field(kind_fields: list, path: str):
     value = fields[head]
     if attr == "ref":
         return [e.ref for e in value]
+    if attr == "id":
+        return value.id if hasattr(value, "id") else [f.id for f in value]
     if isinstance(value, tuple) and value and hasattr(value[0], "text"):
         return [e.text for e in value]
     return value.text if hasattr(value, "text") else (list(value) if isinstance(value, tuple) else value)

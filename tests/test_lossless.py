@@ -5,6 +5,8 @@ region. And the grammar is conflict-free under Lark's strict mode."""
 from __future__ import annotations
 
 import pytest
+
+import regnotice
 from conftest import VARIANTS, walk
 
 from regnotice.grammar import strict_notice_parser
@@ -132,7 +134,7 @@ def test_models_built_without_validation_hold_every_field(name):
 
     _, notice = _parsed(name)
     shared = 0
-    for model in _models((notice, notice.rules)):
+    for model in _models((notice, regnotice.extract(notice).rules)):
         fields = set(type(model).model_fields)
         assert set(model.__dict__) == fields, (type(model).__name__, fields ^ set(model.__dict__))
         if model.model_fields_set is _ALL_FIELDS.get(type(model)):

@@ -161,7 +161,7 @@ def sample_ruleset() -> RuleSet:
     ex = lambda text, ref=None: Extract(text=text, span=span, ref=ref)
     common = dict(clause=9, marker="(IX)", span=span, quote="Mining is prohibited.\n中文 \U00020000 \x85")
     kinds = [
-        dict(kind="prohibition", bearers=(ex("enterprises", "enterprise"),), territory="domestic"),
+        dict(kind="prohibition", bearers=(ex("enterprises", "enterprise"),), actions=(dict(id="mining", text="Mining", span=span),), territory=dict(id="domestic", text="in China", span=span)),
         dict(kind="exception", applies_to=("yinfa-2026-42/9/1",), mode="any_of", conditions=[dict(kind="approval", text="approved", span=span, authority=ex("State Council", "state-council"))]),
         dict(kind="definition", term=ex("virtual currency"), examples=(ex("Bitcoin"),)),
         dict(kind="penalty", sanction=ex("fined"), criminal=True),
@@ -346,10 +346,10 @@ def test_cli_validate_missing_file(tmp_path):
 
 
 def test_cli_export_with_a_stub_extractor(tmp_path, monkeypatch):
-    stub = types.ModuleType("regnotice._extract")
+    import regnotice.bundled
+
     seen = []
-    stub.extract_rules = lambda notice: seen.append(notice) or sample_ruleset()
-    monkeypatch.setitem(sys.modules, "regnotice._extract", stub)
+    monkeypatch.setattr(regnotice.bundled, "extract", lambda notice: seen.append(notice) or sample_ruleset())
     result = run("export", "--out", str(tmp_path / "rules"))
     assert result.exit_code == 0, result.output
     written = [tmp_path / "rules" / "yinfa-2026-42.yaml", tmp_path / "rules" / "schema.json"]

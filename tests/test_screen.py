@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import regnotice
+import regnotice._screen.matcher as matcher_module
 import regnotice.screening as screen_module
 from regnotice.models import Notice, Prohibition, Span
 from regnotice.screening import FIELDS, Hit, RuleRef, Screener, cited_rules, screener
@@ -182,8 +183,12 @@ def test_positions_point_into_the_original_text(prefix, text, term, matched):
 # --- the term list comes from the rule --------------------------------------------------
 
 
+def rules_for(ordinal: int):
+    return [r for r in regnotice.extract(regnotice.load()).rules if r.clause == ordinal]
+
+
 def clause8_rule() -> Prohibition:
-    (rule,) = [r for r in regnotice.load().rules_for(8) if r.kind == "prohibition"]
+    (rule,) = [r for r in rules_for(8) if r.kind == "prohibition"]
     return rule
 
 
@@ -207,14 +212,15 @@ def test_a_screener_built_from_another_rule_screens_its_terms():
 
 @pytest.fixture
 def patched_clause8(monkeypatch):
-    """The bundled notice's clause (8) prohibition with other terms."""
-    original = Notice.rules
+    """The bundled rules with other terms in the clause (8) prohibition."""
+    import regnotice.bundled
 
-    def rules(self):
-        return tuple(r.model_copy(update={"terms": ("lunar coin",)}) if r.kind == "prohibition" and r.clause == 8 else r for r in original.fget(self))
-
+    original = regnotice.bundled.bundled_rules()
+    patched = original.model_copy(
+        update={"rules": tuple(r.model_copy(update={"terms": ("lunar coin",)}) if r.kind == "prohibition" and r.clause == 8 else r for r in original.rules)}
+    )
     screener.cache_clear()
-    monkeypatch.setattr(Notice, "rules", property(rules))
+    monkeypatch.setattr(regnotice.bundled, "bundled_rules", lambda: patched)
     yield
     screener.cache_clear()
 
@@ -242,7 +248,7 @@ def test_terms_yaml_only_adds_spellings_of_the_rule_terms():
 @pytest.mark.parametrize("content", ["stablecoin: [x]\n", "stablecoin:\n  zh: x\n", "stablecoin:\n  words: [a]\n", "x:\n  y: 1\n", "- a\n"])
 def test_a_malformed_terms_yaml_is_an_error(tmp_path, monkeypatch, content):
     (tmp_path / "terms.yaml").write_text(content, encoding="utf-8")
-    monkeypatch.setattr(screen_module, "TERMS_FILE", tmp_path / "terms.yaml")
+    monkeypatch.setattr(matcher_module, "TERMS_FILE", tmp_path / "terms.yaml")
     screen_module.term_spellings.cache_clear()
     try:
         with pytest.raises(regnotice.errors.RuleFileError, match="terms.yaml"):
@@ -302,20 +308,20 @@ def test_name_and_business_scope_cite_the_clause_8_prohibition(field):
 
 def test_ad_cites_clause_7_and_the_clause_8_advertisement_rule():
     notice = regnotice.load()
-    (seven,) = [r for r in notice.rules_for(7) if r.kind == "prohibition"]
+    (seven,) = [r for r in rules_for(7) if r.kind == "prohibition"]
     (hit,) = regnotice.screen("Buy RWA tokens now", field="ad")
     assert (hit.clause, hit.marker, hit.rule_id, hit.quote) == (7, "(7)", seven.id, seven.quote)
     assert "advertising" in hit.quote
     (also,) = hit.also
     assert (also.clause, also.marker) == (8, "(8)")
     assert "advertisements" in also.quote
-    assert also.rule_id in {r.id for r in notice.rules_for(8)}
+    assert also.rule_id in {r.id for r in rules_for(8)}
 
 
 def test_cited_rules_rejects_an_unknown_field():
-    with pytest.raises(ValueError, match="unknown field 'logo'"):
+    with pytest.raises(regnotice.ScreenInputError, match="unknown field 'logo'"):
         cited_rules(regnotice.load(), "logo")
-    with pytest.raises(ValueError):
+    with pytest.raises(regnotice.RegnoticeError):
         regnotice.screen("x", field="logo")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from ..agencies import Registry, registry
 from ..models import (
@@ -16,6 +17,7 @@ from ..models import (
     Prohibition,
     RuleSet,
     Sentence,
+    Span,
     Unmodeled,
 )
 from .facts import Facts, Read
@@ -26,13 +28,20 @@ _ANAPHORA = re.compile(r"\b(?:above[- ]mentioned|aforementioned|aforesaid|such)\
 
 
 def extract_sentence(
-    text: str, *, source: str | None = None, base: int = 0, previous: list[Extract] | None = None, registry_: Registry | None = None
+    text: str,
+    *,
+    source=None,
+    base: int = 0,
+    previous: list[Extract] | None = None,
+    registry_: Registry | None = None,
+    facts: Facts | None = None,
 ) -> list[tuple[type, dict]]:
-    """The rules one sentence states, as (model class, fields) pairs, exceptions after
-    the rule they qualify; ``[]`` when the grammar does not accept the sentence.
+    """The rules one sentence states, as (model class, fields) pairs with their typed
+    facts, exceptions after the rule they qualify; ``[]`` when the grammar does not
+    accept the sentence.
 
-    >>> [cls.__name__ for cls, _ in extract_sentence("No bank may issue tokens.")]
-    ['Prohibition']
+    >>> [(cls.__name__, [a.id for a in f["actions"]]) for cls, f in extract_sentence("No bank may open accounts for crypto exchanges.")]
+    [('Prohibition', ['account-opening'])]
     """
     source = text if source is None else source
     parts = _Parts(source, registry_ or registry())
@@ -43,18 +52,42 @@ def extract_sentence(
         return []  # whose parts cannot be read is unmodeled, like one the grammar rejects
     finally:
         _CURRENT.transformer = None
+    facts = facts or Facts(source)
+    whole = Extract.trusted(text=text, span=Span.trusted(start=base, end=base + len(text)), ref=None)
     out: list[tuple[type, dict]] = []
     for draft in drafts:
-        out.append((draft.cls, draft.fields))
+        out.append((draft.cls, _with_facts(draft.cls, dict(draft.fields), whole, facts)))
         if draft.exception is not None:
             out.append((ExceptionRule, draft.exception.fields))
     return out
 
 
+def _with_facts(cls, fields: dict, whole: Extract, facts: Facts) -> dict:
+    """The fields of a rule with the facts its parts state (see ``facts.py``)."""
+    if cls is Prohibition:
+        scope = fields.pop("_scope", ())
+        read = facts.read(fields.get("activities", ()))
+        facts.read(scope, served=False, into=read, kinds=("objects", "territory"))
+        facts.read([b for b in fields.get("bearers", ()) if not b.ref], served=False, into=read, kinds=("objects",))
+        facts.read([whole], served=False, into=read, kinds=("qualifiers",))
+        fields.update(_facts_fields(read, served=True))
+    elif cls is Obligation:
+        fields.update(_facts_fields(facts.read(fields.get("bearers", ()), served=False), served=False))
+    elif cls is Consequence:
+        read = facts.read((fields["condition"],), served=False)
+        fields.update(parties=tuple(facts.leading_parties(fields["condition"])), actions=tuple(read.actions), objects=tuple(read.objects))
+    elif cls is Penalty:
+        conduct = fields.get("conduct", ())
+        read = facts.read(conduct, served=False, kinds=("qualifiers",))
+        fields.update(parties=tuple(facts.leading_parties(conduct[0])) if conduct else (), qualifiers=tuple(read.qualifiers))
+    return fields
+
+
 def _clause_rules(clause_id: str, ordinal: int, marker: str, sentences: list[Sentence], parts: _Parts, facts: Facts) -> list:
     rules: list = []
     previous: list[Extract] = []
-    context = Read()  # the objects, territory and actions the clause has stated so far
+    context = _Context((), (), None)  # the actions, objects and territory the clause has stated so far
+    lex = facts.reader.lexicon
     last_penalty: Penalty | None = None
     n = 0
 
@@ -66,8 +99,9 @@ def _clause_rules(clause_id: str, ordinal: int, marker: str, sentences: list[Sen
         return rule_id
 
     for sentence in sentences:
-        found = extract_sentence(sentence.text, source=parts.source, base=sentence.span.start, previous=previous, registry_=parts.registry)
-        whole = Extract.trusted(text=sentence.text, span=sentence.span, ref=None)
+        found = extract_sentence(
+            sentence.text, source=parts.source, base=sentence.span.start, previous=previous, registry_=parts.registry, facts=facts
+        )
         last_prohibition: str | None = None
         pending: list[tuple[str, str]] = []
         for cls, fields in found:
@@ -78,39 +112,25 @@ def _clause_rules(clause_id: str, ordinal: int, marker: str, sentences: list[Sen
                     pending.append((last_prohibition, exc_id))
                 continue
             fields = dict(fields)
-            if cls is Prohibition:
-                read = _prohibition_facts(facts, fields, whole)
-                if not read.objects and _ANAPHORA.search(" ".join(a.text for a in fields["activities"])):
-                    # "no unit may engage in the above-mentioned business": what the clause said before
-                    read.objects = list(context.objects)
-                    read.territory = read.territory or context.territory
-                    if not read.actions or all(a.id == "service" for a in read.actions):
-                        read.actions = list(context.actions) or read.actions
-                    read.unresolved = [] if read.actions else read.unresolved
-                fields.update(_facts_fields(read, served=True))
-            elif cls is Obligation:
-                read = facts.read(fields.get("bearers", ()), served=False)
-                if not read.objects and not read.actions:
-                    read.objects = list(context.objects)  # "they should ...": the clause's topic
-                fields.update(_facts_fields(read, served=False))
-            elif cls is Consequence:
-                read = facts.read((fields["condition"],), served=False)
-                fields.update(parties=tuple(facts.leading_parties(fields["condition"])), actions=tuple(read.actions), objects=tuple(read.objects))
-            elif cls is Penalty:
-                conduct = fields.get("conduct", ())
-                text = " ".join(c.text for c in conduct).strip().lower()
-                if last_penalty is not None and _CONTINUES.match(text):
-                    # "If it constitutes a crime, ...": reaches whom the penalty before reaches
-                    fields.update(parties=last_penalty.parties, qualifiers=last_penalty.qualifiers)
-                else:
-                    read = facts.read(conduct, served=False, kinds=("qualifiers",))
-                    fields.update(parties=tuple(facts.leading_parties(conduct[0])) if conduct else (), qualifiers=tuple(read.qualifiers))
+            if cls is Prohibition and not fields["objects"] and _ANAPHORA.search(" ".join(a.text for a in fields["activities"])):
+                # "no unit may engage in the above-mentioned business": what the clause said before
+                fields["objects"] = context.objects
+                fields["territory"] = fields["territory"] or context.territory
+                if context.actions and all(not lex.get("actions", a.id).parents for a in fields["actions"]):
+                    fields["actions"] = context.actions
+                if fields["actions"]:
+                    fields["unresolved"] = ()
+            elif cls is Obligation and not fields["objects"] and not fields["actions"]:
+                fields["objects"] = context.objects  # "they should ...": the clause's topic
+            elif cls is Penalty and last_penalty is not None and _CONTINUES.match(" ".join(c.text for c in fields.get("conduct", ())).strip().lower()):
+                # "If it constitutes a crime, ...": reaches whom the penalty before reaches
+                fields.update(parties=last_penalty.parties, qualifiers=last_penalty.qualifiers)
             rule_id = add(cls, fields, sentence)
             rule = rules[-1]
             if cls is Penalty:
                 last_penalty = rule
             if getattr(rule, "objects", ()) and cls in (Prohibition, Obligation):
-                context = Read(actions=list(rule.actions), objects=list(rule.objects), territory=rule.territory)
+                context = _Context(rule.actions, rule.objects, rule.territory)
             if cls is Prohibition:
                 last_prohibition = rule_id
                 if fields.get("bearers"):
@@ -133,15 +153,10 @@ def _clause_rules(clause_id: str, ordinal: int, marker: str, sentences: list[Sen
 _CONTINUES = re.compile(r"(?:it|this|such)\b")
 
 
-def _prohibition_facts(facts: Facts, fields: dict, whole: Extract) -> Read:
-    """What a prohibition's activities state; objects and territory also from the parts
-    that place them, objects from a bearer that is no party, qualifiers from the sentence."""
-    scope = fields.pop("_scope", ())
-    read = facts.read(fields.get("activities", ()))
-    facts.read(scope, served=False, into=read, kinds=("objects", "territory"))
-    facts.read([b for b in fields.get("bearers", ()) if not b.ref], served=False, into=read, kinds=("objects",))
-    facts.read([whole], served=False, into=read, kinds=("qualifiers",))
-    return read
+class _Context(NamedTuple):
+    actions: tuple
+    objects: tuple
+    territory: object
 
 
 def _facts_fields(read: Read, *, served: bool) -> dict:
