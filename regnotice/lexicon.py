@@ -97,18 +97,18 @@ class _Normaliser:
         self._stem = snowballstemmer.stemmer("english").stemWord
         self.inflections = {k.lower(): v.lower() for k, v in inflections.items()}
         self.unstemmed = frozenset(w.lower() for w in unstemmed)
-        self._memo: dict[str, str] = {}
+        self.memo: dict[str, str] = {}
 
     def __call__(self, word: str) -> str:
         try:
-            return self._memo[word]
+            return self.memo[word]
         except KeyError:
             pass
         low = word.lower().replace("’", "'")
         base = self.inflections.get(low, low)
         norm = self._stem(base) if base.isascii() and len(base) < 40 and base not in self.unstemmed else base
-        if len(self._memo) < 200_000:
-            self._memo[word] = norm
+        if len(self.memo) < 200_000:
+            self.memo[word] = norm
         return norm
 
 

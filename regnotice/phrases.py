@@ -54,14 +54,28 @@ class Match(NamedTuple):
     end: int
 
 
-def words(text: str, normalise: Callable[[str], str]) -> list[Word]:
-    """The words of ``text``, normalised, each with its span."""
+def words(text: str, normalise: Callable[[str], str], base: int = 0) -> list[Word]:
+    """The words of ``text``, normalised, each with its span (offset by ``base``)."""
     out: list[Word] = []
     last = None
+    join = _JOIN.fullmatch
+    new = tuple.__new__  # a NamedTuple's own __new__ is a Python function: 3x slower
+    memo = getattr(normalise, "memo", None)
+    get = memo.get if memo is not None else (lambda w: None)
     for m in _WORD.finditer(text):
-        joined = last is not None and _JOIN.fullmatch(text, last, m.start()) is not None
-        out.append(Word(normalise(m.group()), m.start(), m.end(), joined))
-        last = m.end()
+        start, end = m.span()
+        if last is None:
+            joined = False
+        elif start - last == 1 and text[last] == " ":  # the common case, without a regex
+            joined = True
+        else:
+            joined = join(text, last, start) is not None
+        word = m.group()
+        norm = get(word)
+        if norm is None:
+            norm = normalise(word)
+        out.append(new(Word, (norm, start + base, end + base, joined)))
+        last = end
     return out
 
 
@@ -106,33 +120,38 @@ class PhraseMatcher:
         wanted = None if kinds is None else frozenset(kinds)
         ws = words(text, self.normalise) if ws is None else ws
         out: list[Match] = []
+        root = self.root
+        new = tuple.__new__
         i, n = 0, len(ws)
         while i < n:
+            first = ws[i][0]
+            node = root.get(first) if first not in FILLERS else None
+            if node is None:
+                i += 1
+                continue
             best: tuple[int, str, str] | None = None
-            if ws[i].norm not in FILLERS:
-                node = self.root
-                j = i
-                while j < n and j - i < 2 * _MAX_PHRASE:
-                    if j > i and not ws[j].joined:
-                        break
-                    w = ws[j].norm
-                    if w in FILLERS and j > i:
-                        j += 1
-                        continue
-                    node = node.get(w)
-                    if node is None:
-                        break
-                    entry = node.get(None)
-                    if entry:
-                        for kind, ident in entry.items():
-                            if wanted is None or kind in wanted:
-                                best = (j, kind, ident)
-                                break
+            j = i
+            limit = min(n, i + 2 * _MAX_PHRASE)
+            while True:
+                entry = node.get(None)
+                if entry:
+                    for kind, ident in entry.items():
+                        if wanted is None or kind in wanted:
+                            best = (j, kind, ident)
+                            break
+                j += 1
+                # the next word of the phrase: fillers inside a phrase are skipped
+                while j < limit and ws[j][3] and ws[j][0] in FILLERS:
                     j += 1
+                if j >= limit or not ws[j][3]:
+                    break
+                node = node.get(ws[j][0])
+                if node is None:
+                    break
             if best is None:
                 i += 1
                 continue
             j, kind, ident = best
-            out.append(Match(kind, ident, ws[i].start, ws[j].end))
+            out.append(new(Match, (kind, ident, ws[i][1], ws[j][2])))
             i = j + 1
         return out

@@ -17,7 +17,7 @@ from typing import Iterable
 
 from .agencies import Registry, registry
 from .lexicon import LIGHT, SECTIONS, Lexicon, lexicon
-from .phrases import Match, PhraseMatcher, Word
+from .phrases import Match, PhraseMatcher, Word, words
 
 __all__ = ["Reader", "reader", "KINDS"]
 
@@ -41,11 +41,20 @@ class Reader:
     def words(self, text: str) -> list[Word]:
         return self.lexicon.words(text)
 
+    def words_at(self, text: str, base: int) -> list[Word]:
+        """The words of ``text`` with spans offset by ``base`` (its place in a source)."""
+        return words(text, self.lexicon.normalise, base)
+
     def find(self, text: str, kinds: Iterable[str] | None = None, ws: list[Word] | None = None) -> list[Match]:
         """The concepts, agencies and parties ``text`` names, longest first, with spans.
         A light verb ("provide", "engage in") counts as its action only where no other
         action is named after it before the next light verb; otherwise it is left out."""
-        found = self.matcher.find(text, kinds, ws)
+        return self.light(self.matcher.find(text, kinds, ws))
+
+    @staticmethod
+    def light(found: list[Match]) -> list[Match]:
+        """Matches with each light verb made its action, or left out where an action is
+        named after it before the next light verb (see :meth:`find`)."""
         if not any(m.kind == LIGHT for m in found):
             return found
         out = []

@@ -24,6 +24,7 @@ An activity from which no action can be read is kept on the rule as ``unresolved
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from ..models import Extract, Fact, Span
@@ -65,6 +66,52 @@ class Facts:
     def __init__(self, source, reader_: Reader | None = None) -> None:
         self.source = source
         self.reader = reader_ or reader()
+        self._words: list | None = None  # the words of the sentence being read, at source offsets
+        self._starts: list[int] = []
+        self._sentence = ("", 0)
+        self._matches: list | None = None
+        self._match_starts: list[int] = []
+        self._span = (0, -1)
+
+    def sentence(self, text: str, base: int) -> None:
+        """Read the words of the sentence whose parts come next once (parts are slices of it)."""
+        self._sentence = (text, base)
+        self._words = None
+        self._matches = None
+        self._span = (base, base + len(text))
+
+    def _matches_of(self, part: Extract, ws: list):
+        """The raw matches of the sentence (found once) that lie inside ``part``."""
+        start, end = part.span.start, part.span.end
+        if not (self._span[0] <= start and end <= self._span[1]):
+            return self.reader.matcher.find(part.text, None, ws)
+        if self._matches is None:
+            self._matches = self.reader.matcher.find(self._sentence[0], None, self._words)
+            self._match_starts = [m.start for m in self._matches]
+        i = bisect_left(self._match_starts, start)
+        out = []
+        for m in self._matches[i:]:
+            if m.start >= end:
+                break
+            if m.end <= end:
+                out.append(m)
+        return out
+
+    def _words_of(self, part: Extract) -> list:
+        start, end = part.span.start, part.span.end
+        if self._words is None:  # the first part read in this sentence
+            self._words = self.reader.words_at(*self._sentence)
+            self._starts = [w.start for w in self._words]
+        if not (self._span[0] <= start and end <= self._span[1]):
+            return self.reader.words_at(part.text, start)
+        i = bisect_left(self._starts, start)
+        j = bisect_left(self._starts, end, i)
+        ws = self._words[i:j]
+        while ws and ws[-1].end > end:
+            ws.pop()
+        if ws and ws[0].joined:
+            ws[0] = ws[0]._replace(joined=False)
+        return ws
 
     def _fact(self, ident: str, start: int, end: int) -> Fact:
         return Fact.trusted(id=ident, text=self.source[start:end], span=Span.trusted(start=start, end=end))
@@ -74,23 +121,22 @@ class Facts:
         the activity serves. ``kinds`` limits what is read."""
         out = into or Read()
         for part in parts:
-            base = part.span.start
-            ws = self.reader.words(part.text)
-            found = self.reader.find(part.text, ws=ws)  # light verbs only beside no other action
+            ws = self._words_of(part)
+            found = self.reader.light(self._matches_of(part, ws))  # light verbs only beside no other action
             found_action = False
             for m in found:
                 kind = m.kind
                 if kinds is not None and kind not in kinds:
                     continue
-                fact = self._fact(m.id, base + m.start, base + m.end)
+                fact = self._fact(m.id, m.start, m.end)
                 if kind == "actions":
                     found_action = True
                     out.add("actions", fact)
                 elif kind in ("objects", "territory", "qualifiers"):
                     out.add(kind, fact)
                 elif kind == "party" and served:
-                    before = [w for w in ws if w.end <= m.start]
-                    if before and before[-1].norm in _SERVING:
+                    k = bisect_left([w.start for w in ws], m.start)
+                    if k and ws[k - 1].norm in _SERVING:
                         out.add("served", fact)
             if kinds is None or "actions" in kinds:
                 if not found_action:
@@ -100,15 +146,15 @@ class Facts:
     def leading_parties(self, part: Extract) -> list[Fact]:
         """The parties that open a text ("For domestic entities and individuals who
         ..." -> domestic-entity), before any other concept."""
-        ws = self.reader.words(part.text)
+        ws = self._words_of(part)
         out: list[Fact] = []
-        at = 0
-        for m in self.reader.find(part.text, ws=ws):
+        at = part.span.start
+        for m in self.reader.light(self._matches_of(part, ws)):
             between = [w for w in ws if at <= w.start and w.end <= m.start]
             if any(w.norm not in _OPENERS for w in between):
                 break
             if m.kind != "party":
                 break
-            out.append(self._fact(m.id, part.span.start + m.start, part.span.start + m.end))
+            out.append(self._fact(m.id, m.start, m.end))
             at = m.end
         return out

@@ -53,6 +53,7 @@ def extract_sentence(
     finally:
         _CURRENT.transformer = None
     facts = facts or Facts(source)
+    facts.sentence(text, base)
     whole = Extract.trusted(text=text, span=Span.trusted(start=base, end=base + len(text)), ref=None)
     out: list[tuple[type, dict]] = []
     for draft in drafts:
