@@ -26,8 +26,10 @@ from typing import Callable
 
 from ._check.checker import Checker
 from ._extract import extract_rules
+from .errors import RegnoticeError
 from .models import Notice, RuleSet, Verdict
 from .reading import reader
+from .rules_io import load_rules
 
 __all__ = ["extract", "check", "checker", "rules_of", "clear"]
 
@@ -72,8 +74,6 @@ def extract(notice: Notice) -> RuleSet:
     """The rules of a notice, clause by clause, then the closing paragraph (extracted
     once per notice object)."""
     if not isinstance(notice, Notice):
-        from .errors import RegnoticeError
-
         raise RegnoticeError(f"extract() needs a Notice (from regnotice.parse or regnotice.load), not {type(notice).__name__}")
     return _RULESETS.get(notice, extract_rules)
 
@@ -86,14 +86,10 @@ def rules_of(rules) -> RuleSet:
         return extract(rules)
     if isinstance(rules, (str, os.PathLike)):
         return _rule_file(Path(rules))
-    from .errors import RegnoticeError
-
     raise RegnoticeError(f"rules must be a Notice, a RuleSet or the path of a rule file, not {type(rules).__name__}")
 
 
 def _rule_file(path: Path) -> RuleSet:
-    from .rules_io import load_rules
-
     try:
         stat = path.stat()
     except OSError:

@@ -29,6 +29,7 @@ import hashlib
 
 from pydantic import ValidationError
 
+from .._screen.matcher import Screener
 from .._version import __version__
 from ..errors import ActivityError
 from ..models import (
@@ -197,8 +198,6 @@ class Checker:
     def _screener(self, sig: Signature):
         found = self._screeners.get(id(sig))
         if found is None:
-            from ..screening import Screener
-
             found = self._screeners[id(sig)] = Screener.from_rule(sig.rule)
         return found
 
