@@ -124,6 +124,16 @@ class Describer:
                     note("flags", m.id, m.start, m.end)
         if obj is None and inner_objects:
             obj = inner_objects[0]
+        if not actions:
+            # "tokenizes real-world assets" reads as the object "tokenization of real-world
+            # assets": with no action named elsewhere, the verb that opens it is the action
+            for r in [r for r in recognised if r.field == "object"]:
+                first = ws[word_at[r.span.start]]
+                ident = self.reader.lexicon.resolve("actions", text[first.start : first.end])
+                if ident is not None:
+                    actions.append(ident)
+                    note("actions", ident, first.start, first.end)
+                    break
         unrecognised = []
         for w in ws:
             if w.norm in self.function_words or w.norm in self.negations:

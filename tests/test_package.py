@@ -33,6 +33,10 @@ REQUIRED_IN_WHEEL = [
     "regnotice/_data/seeds/000_f9843fba284d51a1.txt",
     "regnotice/clause_index.json",
     "regnotice/agencies.yaml",
+    "regnotice/lexicon.yaml",
+    "regnotice/terms.yaml",
+    "regnotice/_data/rules/verdict.schema.json",
+    "regnotice/_data/rules/lexicon.schema.json",
     "regnotice/_data/grammars/rules.lark",
     "regnotice/_data/rules/yinfa-2026-42.yaml",
     "regnotice/_data/rules/schema.json",
@@ -112,6 +116,21 @@ def test_installed_rule_verbs_use_the_bundled_grammars(installed, tmp_path):
     assert "succeeded by nfra" in proc.stdout
     proc = _run([installed / "regnotice", "validate", str(ROOT_RULES / "yinfa-2026-42.yaml")], cwd=tmp_path)
     assert proc.stdout.startswith("ok:")
+
+
+def test_installed_check_reads_the_bundled_lexicon(installed, tmp_path):
+    code = (
+        "import regnotice; "
+        "d = regnotice.describe('A bank opens accounts for a bitcoin exchange'); "
+        "print(regnotice.check(regnotice.load(), d.activity).outcome)"
+    )
+    proc = _run([installed / "python", "-c", code], cwd=tmp_path)
+    assert proc.stdout.strip() == "prohibited"
+    proc = subprocess.run(
+        [str(installed / "regnotice"), "check", "--text", "A payment institution settles bitcoin trades"],
+        cwd=tmp_path, env=_clean_env(), capture_output=True, text=True, encoding="utf-8", timeout=600,
+    )
+    assert proc.returncode == 1 and "PROHIBITED" in proc.stdout, proc.stdout + proc.stderr
 
 
 def test_installed_python_m_and_search(installed, tmp_path):
