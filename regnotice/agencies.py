@@ -57,10 +57,13 @@ class Agency(_Entry):
 
 
 class Party(_Entry):
-    """A type of regulated party, with the types it is a kind of."""
+    """A type of regulated party, with the types it is a kind of. ``territory`` (a
+    lexicon territory id) marks the party that a party qualified by that place is a kind
+    of: "an exchange based abroad" is an overseas entity."""
 
     kind: Literal["party"] = "party"
     parents: tuple[str, ...] = ()
+    territory: Union[str, None] = None
 
 
 class _AgencyBody(BaseModel):
@@ -79,6 +82,7 @@ class _PartyBody(BaseModel):
     name: str
     aliases: list[str] = Field(default_factory=list)
     parents: list[str] = Field(default_factory=list)
+    territory: Union[str, None] = None
 
 
 _WORD = re.compile(r"[^\s,;:()]+")
@@ -182,7 +186,15 @@ class Registry:
         return agency_id
 
     def ancestors(self, party_id: str) -> tuple[str, ...]:
-        """Every party type ``party_id`` is a kind of, nearest first (itself excluded)."""
+        """Every party type ``party_id`` is a kind of, nearest first (itself excluded;
+        memoised: the registry does not change once loaded)."""
+        memo = self.__dict__.setdefault("_ancestors", {})
+        found = memo.get(party_id)
+        if found is None:
+            found = memo[party_id] = self._ancestors_of(party_id)
+        return found
+
+    def _ancestors_of(self, party_id: str) -> tuple[str, ...]:
         out: list[str] = []
         frontier = list(self.parties[party_id].parents)
         while frontier:
@@ -193,6 +205,21 @@ class Registry:
                 out.append(parent)
                 frontier.extend(self.parties[parent].parents)
         return tuple(out)
+
+    def territorial(self, territory: str) -> str | None:
+        """The party a party of ``territory`` (a lexicon id) is a kind of, if any."""
+        return next((p.id for p in self.parties.values() if p.territory == territory), None)
+
+    def meet(self, party_ids) -> str | None:
+        """The most general party that is a kind of every one of ``party_ids`` (one of
+        them, if it is a kind of the others): "a brokerage's Hong Kong subsidiary" is an
+        overseas subsidiary of a domestic financial institution. None if there is none."""
+        wanted = set(party_ids)
+        candidates = [p for p in self.parties if wanted <= {p, *self.ancestors(p)}]
+        for c in candidates:
+            if all(c == o or c in self.ancestors(o) for o in candidates):
+                return c
+        return None
 
     def is_a(self, party_id: str, parent_id: str) -> bool:
         """Whether a rule on ``parent_id`` binds ``party_id``."""

@@ -72,11 +72,20 @@ class Describer:
         def note(field: str, ident: str, start: int, end: int) -> None:
             recognised.append(Recognised.trusted(field=field, id=ident, text=text[start:end], span=Span.trusted(start=start, end=end)))
 
+        actor_end = -1  # where the actor's words end, to join "X of Y" and "Y's X" to it
+        actor_places: list[str] = []
         for m in matches:
             covered.append((m.start, m.end))
             i = word_at[m.start]
             before = ws[i - 1].norm if i > 0 else None
             kind = m.kind
+            if kind == "party" and actor is not None and self._joins(text, ws, actor_end, m.start):
+                # "the Hong Kong subsidiary of a mainland brokerage": one party, a kind of both
+                merged = self.reader.registry.meet([actor, m.id])
+                if merged is not None:
+                    actor, actor_end = merged, m.end
+                    note("actor", m.id, m.start, m.end)
+                    continue
             if kind == "party":
                 if before in self.serving or actor is not None:
                     if m.id not in served:
@@ -85,7 +94,7 @@ class Describer:
                     for inner in self.reader.find(text[m.start : m.end], ("objects",)):
                         inner_objects.append(inner.id)
                 else:
-                    actor = m.id
+                    actor, actor_end = m.id, m.end
                     note("actor", m.id, m.start, m.end)
                     for inner in self.reader.find(text[m.start : m.end], ("objects",)):
                         inner_objects.append(inner.id)
@@ -111,10 +120,15 @@ class Describer:
                         actions.append(m.id)
                     note("actions", m.id, m.start, m.end)
                 elif kind == "objects":
-                    if obj is None:
-                        obj = m.id
+                    if obj is None or self.reader.lexicon.is_a("objects", m.id, obj):
+                        obj = m.id  # the first named, or a kind of it ("a stablecoin pegged to the yuan")
                     note("object", m.id, m.start, m.end)
                 elif kind == "territory":
+                    if self._next_to_actor(text, ws, matches, m, actor, actor_end):
+                        # "a Shenzhen company", "an exchange based abroad": where the actor is
+                        actor_places.append(m.id)
+                        note("where", m.id, m.start, m.end)
+                        continue
                     if where is None:
                         where = m.id
                     note("where", m.id, m.start, m.end)
@@ -141,6 +155,13 @@ class Describer:
             if any(s <= w.start and w.end <= e for s, e in covered):
                 continue
             unrecognised.append(Unrecognised.trusted(text=text[w.start : w.end], span=Span.trusted(start=w.start, end=w.end)))
+        if actor is not None and actor_places:
+            # "a foreign exchange", "an exchange based abroad": the party of that place; and
+            # where the actor is, it acts, unless the description names another place
+            place = self.reader.registry.territorial(actor_places[0])
+            if place is not None:
+                actor = self.reader.registry.meet([actor, place]) or actor
+            where = where or actor_places[0]
         needs: list[str] = []
         if actor is None:
             needs.append("actor")
@@ -163,6 +184,48 @@ class Describer:
         return Described.trusted(
             text=text, activity=activity, recognised=tuple(recognised), unrecognised=tuple(unrecognised), needs=tuple(needs)
         )
+
+    def _next_to_actor(self, text: str, ws, matches, m, actor: str | None, actor_end: int) -> bool:
+        """Whether a place qualifies the actor: it stands right before the first party
+        named ("a Shenzhen company", "a foreign exchange") or right after the actor, with
+        only "in", "based" or "from" between ("an exchange based in Beijing")."""
+        if actor is None:
+            nxt = next((x for x in matches if x.start >= m.end), None)
+            if nxt is None or nxt.kind != "party":
+                return False
+            between = [w.norm for w in ws if m.end <= w.start and w.end <= nxt.start]
+            return all(w in self._join_words for w in between) and "," not in text[m.end : nxt.start]
+        if actor_end < 0 or m.start < actor_end:
+            return False
+        between = [w.norm for w in ws if actor_end <= w.start and w.end <= m.start]
+        return all(w in self._place_links for w in between) and "," not in text[actor_end : m.start]
+
+    @property
+    def _place_links(self) -> frozenset[str]:
+        try:
+            return self._places
+        except AttributeError:
+            norm = self.reader.lexicon.normalise
+            self._places = frozenset(norm(w) for w in ("in", "based", "from", "of", "the", "located", "registered", "headquartered"))
+            return self._places
+
+    def _joins(self, text: str, ws, end: int, start: int) -> bool:
+        """Whether only "of", "'s", fillers or a place stand between the actor's words and a
+        party named after them."""
+        between = text[end:start]
+        if end < 0 or len(between) > 40:
+            return False
+        words = [w.norm for w in ws if end <= w.start and w.end <= start]
+        return all(w in self._join_words for w in words) and ("," not in between and ";" not in between)
+
+    @property
+    def _join_words(self) -> frozenset[str]:
+        try:
+            return self._joining
+        except AttributeError:
+            norm = self.reader.lexicon.normalise
+            self._joining = frozenset(norm(w) for w in ("of", "a", "an", "the", "its", "s"))
+            return self._joining
 
     def _authority_links(self) -> frozenset[str]:
         try:

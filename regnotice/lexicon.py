@@ -125,6 +125,7 @@ class Lexicon:
         self.normalise = _Normaliser(inflections, unstemmed)
         self.function_words = frozenset(self.normalise(w) for w in function_words)
         self._ancestors: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._lineage: dict[tuple[str, str], frozenset[str]] = {}
         entries = [(p, kind, c.id) for kind, section in concepts.items() for c in section.values() for p in c.phrases]
         entries += [(p, LIGHT, c.id) for kind, section in concepts.items() for c in section.values() for p in c.light]
         try:
@@ -176,9 +177,22 @@ class Lexicon:
         """Whether a rule on ``other`` binds ``ident`` (the same concept or an ancestor)."""
         return ident == other or other in self.ancestors(kind, ident)
 
+    def common(self, kind: str, idents) -> str | None:
+        """The nearest concept every one of ``idents`` is a kind of (one of them, if the
+        others are kinds of it), or None."""
+        idents = list(idents)
+        for candidate in (idents[0], *self.ancestors(kind, idents[0])):
+            if all(self.is_a(kind, other, candidate) for other in idents):
+                return candidate
+        return None
+
     def lineage(self, kind: str, ident: str) -> frozenset[str]:
-        """``ident`` and every concept it is a kind of."""
-        return frozenset((ident, *self.ancestors(kind, ident)))
+        """``ident`` and every concept it is a kind of (memoised)."""
+        key = (kind, ident)
+        found = self._lineage.get(key)
+        if found is None:
+            found = self._lineage[key] = frozenset((ident, *self.ancestors(kind, ident)))
+        return found
 
     def resolve(self, kind: str, phrase: str) -> str | None:
         """The id of the concept of ``kind`` that the whole phrase names (an id, a label,

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from .agencies import Registry, registry
+from .errors import RuleFileError
 from .lexicon import LIGHT, SECTIONS, Lexicon, lexicon
 from .phrases import Match, PhraseMatcher, Word, words
 
@@ -36,7 +37,10 @@ class Reader:
         for kind, table in (("agency", reg.agencies), ("party", reg.parties)):
             for entry in table.values():
                 entries += [(s, kind, entry.id) for s in entry.spellings]
-        self.matcher = PhraseMatcher(entries, lex.normalise)
+        try:
+            self.matcher = PhraseMatcher(entries, lex.normalise)
+        except ValueError as exc:  # one phrase, stemmed, names two entries of one kind
+            raise RuleFileError(f"{reg_source(reg)} and {lex.source}: {exc}") from None
 
     def words(self, text: str) -> list[Word]:
         return self.lexicon.words(text)
@@ -86,6 +90,10 @@ class Reader:
                 return found
             return self.matcher.lookup(phrase, kind)
         return self.lexicon.resolve(kind, phrase)
+
+
+def reg_source(reg: Registry) -> str:
+    return getattr(reg, "source", "the registry")
 
 
 @lru_cache(maxsize=1)

@@ -14,14 +14,29 @@ NOTICE = regnotice.load()
 # (description, {field: expected}, expected outcome of the check); none of them is a seed sentence
 TABLE = [
     (
+        "An exchange based in Singapore offers bitcoin trading to mainland residents",
+        {"actor": "any-unit-or-individual", "where": "overseas", "served": ("domestic-individual",)},
+        None,
+    ),
+    (
+        "A foreign crypto exchange serves domestic users",
+        {"actor": "overseas-virtual-currency-platform", "where": "overseas", "served": ("domestic-entity",)},
+        "prohibited",
+    ),
+    (
+        "The Hong Kong subsidiary of a mainland bank provides custody of RWA tokens in Hong Kong",
+        {"actor": "overseas-branch-of-domestic-fi", "where": "overseas", "object": "rwa-tokenization"},
+        None,
+    ),
+    (
         "A mainland bank opens accounts and moves funds for a cryptocurrency exchange",
         {"actor": "financial-institution", "actions": ("account-opening", "fund-transfer"), "object": "virtual-currency", "where": "domestic"},
         "prohibited",
     ),
     (
         "A payment company in China processes payments for bitcoin purchases",
-        {"actor": "any-unit-or-individual", "where": "domestic", "object": "bitcoin"},
-        None,
+        {"actor": "non-bank-payment-institution", "where": "domestic", "object": "bitcoin", "actions": ("fund-transfer", "purchase")},
+        "prohibited",
     ),
     (
         "A non-bank payment institution settles USDT trades inside China",
@@ -35,7 +50,7 @@ TABLE = [
     ),
     (
         "A Shenzhen company issues yuan-pegged stablecoins in Hong Kong without the consent of the relevant authorities",
-        {"actor": "any-unit-or-individual", "object": "rmb-pegged-stablecoin", "where": "overseas", "lacks": ("consent:relevant-departments",)},
+        {"actor": "domestic-entity", "object": "rmb-pegged-stablecoin", "where": "overseas", "lacks": ("consent:relevant-departments",)},
         "prohibited",
     ),
     (
@@ -75,9 +90,9 @@ def test_descriptions_read_into_activities(text, fields, outcome):
 
 
 def test_the_words_it_does_not_know_are_listed_with_spans():
-    text = "A bank opens accounts for a zorblax merchant"
+    text = "A bank opens accounts for a zorblax quuxer"
     described = regnotice.describe(text)
-    assert [u.text for u in described.unrecognised] == ["zorblax", "merchant"]
+    assert [u.text for u in described.unrecognised] == ["zorblax", "quuxer"]
     for u in described.unrecognised:
         assert text[u.span.start : u.span.end] == u.text
 

@@ -127,7 +127,7 @@ def test_installed_check_reads_the_bundled_lexicon(installed, tmp_path):
     proc = _run([installed / "python", "-c", code], cwd=tmp_path)
     assert proc.stdout.strip() == "prohibited"
     proc = subprocess.run(
-        [str(installed / "regnotice"), "check", "--text", "A payment institution settles bitcoin trades"],
+        [str(installed / "regnotice"), "check", "--text", "A payment institution in China settles bitcoin trades"],
         cwd=tmp_path, env=_clean_env(), capture_output=True, text=True, encoding="utf-8", timeout=600,
     )
     assert proc.returncode == 1 and "PROHIBITED" in proc.stdout, proc.stdout + proc.stderr

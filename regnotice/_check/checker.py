@@ -97,15 +97,20 @@ class Checker:
         self.obligation_index = Index(self.obligations)
         self.consequence_index = Index(self.consequences)
         self._screeners: dict[int, object] = {}
-        self._resolved: dict[tuple, Resolved] = {}
+        self._resolved: dict[tuple, tuple[Resolved, Activity]] = {}
         self._exception_memo: dict[tuple, tuple[ExceptionConsidered, list[str]]] = {}
+        self._nearest_memo: dict[tuple, tuple[Receipt, ...]] = {}
+        self._verdicts: dict[tuple, Verdict] = {}
 
     # ---------------------------------------------------------------- terms
-    def resolve(self, activity: Activity) -> Resolved:
+    def resolve(self, activity: Activity) -> tuple[Resolved, Activity]:
+        """The activity's terms as ids, and the activity in ids (without its name and
+        business scope); memoised on its terms (bounded)."""
         key = (activity.actor, activity.actions, activity.object, activity.where, activity.served, activity.holds, activity.lacks, activity.flags)
         found = self._resolved.get(key)
         if found is None:
-            found = self.terms.resolve(activity)
+            facts = self.terms.resolve(activity)
+            found = (facts, _resolved_activity(facts))
             if len(self._resolved) < _CACHE_LIMIT:
                 self._resolved[key] = found
         return found
@@ -212,8 +217,24 @@ class Checker:
 
     # ---------------------------------------------------------------- the check
     def check(self, activity) -> Verdict:
+        """The verdict for an activity. A verdict is a pure function of the activity's
+        terms: the verdicts of activities without a name or business scope are memoised
+        (bounded), and a verdict is frozen, so the same one may be returned twice."""
         activity = as_activity(activity)
-        facts = self.resolve(activity)
+        if activity.name is None and activity.business_scope is None:
+            key = (activity.actor, activity.actions, activity.object, activity.where, activity.served, activity.holds, activity.lacks, activity.flags)
+            found = self._verdicts.get(key)
+            if found is None:
+                found = self._check(activity)
+                if len(self._verdicts) < _CACHE_LIMIT:
+                    self._verdicts[key] = found
+            return found
+        return self._check(activity)
+
+    def _check(self, activity: Activity) -> Verdict:
+        facts, resolved = self.resolve(activity)
+        if activity.name is not None or activity.business_scope is not None:
+            resolved = Activity.trusted(**{**resolved.__dict__, "name": activity.name, "business_scope": activity.business_scope})
         fired: list[Receipt] = []
         undecided: list[Receipt] = []
         exceptions: list[ExceptionConsidered] = []
@@ -297,7 +318,7 @@ class Checker:
         nearest = self._nearest(facts) if outcome == "not_covered" else ()
         return Verdict.trusted(
             outcome=outcome,
-            activity=_resolved_activity(activity, facts),
+            activity=resolved,
             fired=tuple(fired),
             undecided=tuple(undecided),
             exceptions=tuple(exceptions),
@@ -314,7 +335,17 @@ class Checker:
         )
 
     def _nearest(self, facts: Resolved, n: int = 3) -> tuple[Receipt, ...]:
-        """The rules that share most facts with the activity, for a not-covered verdict."""
+        """The rules that share most facts with the activity, for a not-covered verdict
+        (memoised on those facts, bounded)."""
+        key = (facts.kinds, facts.action_lineage, facts.object_lineage, facts.where)
+        found = self._nearest_memo.get(key)
+        if found is None:
+            found = self._rank(facts, n)
+            if len(self._nearest_memo) < _CACHE_LIMIT:
+                self._nearest_memo[key] = found
+        return found
+
+    def _rank(self, facts: Resolved, n: int) -> tuple[Receipt, ...]:
         ranked = []
         for sig in (*self.prohibitions, *self.terms_rules, *self.obligations, *self.consequences):
             score = (
@@ -329,7 +360,7 @@ class Checker:
         return tuple(self.receipts[rule_id] for _, _, rule_id in ranked[:n])
 
 
-def _resolved_activity(activity: Activity, facts: Resolved) -> Activity:
+def _resolved_activity(facts: Resolved) -> Activity:
     return Activity.trusted(
         actor=facts.actor,
         actions=facts.actions,
@@ -339,8 +370,8 @@ def _resolved_activity(activity: Activity, facts: Resolved) -> Activity:
         holds=tuple(f"{k}:{a}" if a else k for k, a in facts.holds),
         lacks=tuple(f"{k}:{a}" if a else k for k, a in facts.lacks),
         flags=facts.flags,
-        name=activity.name,
-        business_scope=activity.business_scope,
+        name=None,
+        business_scope=None,
     )
 
 

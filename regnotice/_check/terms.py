@@ -67,17 +67,51 @@ class Terms:
         return self._cached(what, term, lambda t: self._party(t, what))
 
     def _party(self, term: str, what: str) -> str:
-        found = self.reader.resolve("party", term) if len(term) <= _LONGEST_TERM else None
+        """A party (or, as an actor, an agency) by id or spelling, or read from a phrase:
+        "crypto exchange based abroad", "a brokerage's Hong Kong subsidiary", "energy
+        company in China". The phrase names the most general party that is a kind of every
+        party it names and of the party of the place it names; words before the last party
+        named may describe it ("energy company"), words after it must be known."""
+        if len(term) > _LONGEST_TERM:
+            raise UnknownTerm(f"unknown {what} {_short(term)}")
+        for kind in ("party", "agency") if what == "actor" else ("party",):
+            found = self.reader.resolve(kind, term)
+            if found is not None:
+                return found
+        found = self._read_party(term, what)
         if found is None:
             names = [*self.registry.parties, *(p.name for p in self.registry.parties.values())]
             raise UnknownTerm(f"unknown {what} {_short(term)}{hint(term, names)}")
         return found
 
+    def _read_party(self, term: str, what: str) -> str | None:
+        reader, reg = self.reader, self.registry
+        ws = reader.words(term)
+        matches = reader.find(term, ws=ws)
+        kinds = ("party", "agency") if what == "actor" else ("party",)
+        named = [m for m in matches if m.kind in kinds]
+        if not named:
+            return None
+        head = named[-1]
+        after = [m for m in matches if m.start >= head.end]
+        if any(m.kind not in ("territory", "party", "agency") for m in after) or _uncovered(reader, term[head.end :], [m._replace(start=m.start - head.end, end=m.end - head.end) for m in after]):
+            return None
+        if head.kind == "agency":
+            return head.id if len(named) == 1 else None
+        parties = [m.id for m in named if m.kind == "party"]
+        places = [m.id for m in matches if m.kind == "territory"]
+        territorial = [t for t in (reg.territorial(p) for p in places) if t]
+        return reg.meet(parties + territorial) or reg.meet(parties) or head.id
+
     def actions(self, term: str) -> tuple[str, ...]:
         return self._cached("action", term, self._actions)
 
     def _actions(self, term: str) -> tuple[str, ...]:
+        """The actions a phrase names: the whole phrase, or the actions named in it with
+        their complements ("issue bonds", "settle funds", "sell USDT for yuan")."""
         found = self._concepts("actions", term)
+        if not found and len(term) <= _LONGEST_TERM:
+            found = tuple(dict.fromkeys(m.id for m in self.reader.find(term) if m.kind == "actions"))
         if not found:
             raise UnknownTerm(f"unknown action {_short(term)}{hint(term, self.lexicon.phrases('actions'))}")
         return found
@@ -86,7 +120,15 @@ class Terms:
         return self._cached("object", term, self._object)
 
     def _object(self, term: str) -> str:
+        """One object: the whole phrase, or the objects named in it ("company-issued token
+        (LinkToken)"); several name their nearest common kind ("bitcoin, ether, USDT" are
+        virtual currencies) or, with none, are an error."""
         found = self._concepts("objects", term)
+        if not found and len(term) <= _LONGEST_TERM:
+            found = tuple(dict.fromkeys(m.id for m in self.reader.find(term) if m.kind == "objects"))
+        if len(found) > 1:
+            common = self.lexicon.common("objects", found)
+            found = (common,) if common else found
         if len(found) != 1:
             if len(found) > 1:
                 raise UnknownTerm(f"object {_short(term)} names {len(found)} objects ({', '.join(found)}); give one")
@@ -97,7 +139,8 @@ class Terms:
         return self._cached("where", term, self._where)
 
     def _where(self, term: str) -> str:
-        found = self.lexicon.resolve("territory", term) if len(term) <= _LONGEST_TERM else None
+        found = self._concepts("territory", term)
+        found = found[0] if len(found) == 1 else None
         if found is None:
             raise UnknownTerm(f"unknown place {_short(term)}{hint(term, self.lexicon.phrases('territory'))}")
         return found
@@ -147,10 +190,16 @@ class Terms:
         whole = self.lexicon.resolve(kind, term)
         if whole is not None:
             return (whole,)
-        matches = self.lexicon.find(term, (kind,))
-        if not matches or _uncovered(self.reader, term, matches):
+        matches = self.reader.find(term)  # other concepts may stand beside: "lend bitcoin"
+        if not any(m.kind == kind for m in matches) or _uncovered(self.reader, term, matches):
             return ()
-        return tuple(dict.fromkeys(m.id for m in matches))
+        return tuple(dict.fromkeys(m.id for m in matches if m.kind == kind))
+
+    def _descendants(self, served: tuple[str, ...]) -> frozenset[str]:
+        """The party types more specific than one of ``served`` (memoised)."""
+        if not served:
+            return frozenset()
+        return self._cached("descendants", served, lambda s: frozenset(p for p in self.registry.parties if set(s) & set(self.registry.ancestors(p))))
 
     # ------------------------------------------------------------------ an activity
     def resolve(self, activity) -> Resolved:
@@ -166,15 +215,15 @@ class Terms:
         where = self.where(activity.where) if activity.where is not None else None
         return Resolved(
             actor=actor,
-            kinds=frozenset((actor, *reg.ancestors(actor))),
+            kinds=self._cached("kinds", actor, lambda a: frozenset((a, *reg.ancestors(a)))),
             actions=tuple(actions),
-            action_lineage=frozenset(a for ident in actions for a in lex.lineage("actions", ident)),
+            action_lineage=frozenset().union(*(lex.lineage("actions", ident) for ident in actions)),
             object=obj,
             object_lineage=lex.lineage("objects", obj) if obj else frozenset(),
             where=where,
             served=served,
-            served_kinds=frozenset(k for p in served for k in (p, *reg.ancestors(p))),
-            served_descendants=frozenset(p for p in reg.parties if set(served) & set(reg.ancestors(p))),
+            served_kinds=frozenset(k for p in served for k in (p, *reg.ancestors(p))) if served else frozenset(),
+            served_descendants=self._descendants(served),
             holds=tuple(self.condition(c) for c in activity.holds),
             lacks=tuple(self.condition(c) for c in activity.lacks),
             flags=tuple(self.flag(f) for f in activity.flags),
