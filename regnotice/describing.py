@@ -2,33 +2,40 @@
 as the rules.
 
 ``describe("A mainland bank opens accounts and moves funds for a cryptocurrency
-exchange")`` recognises the actor (a bank: a financial institution), the place
-("mainland": within the country), the actions (account opening, fund transfer) and the
-party served (a virtual currency trading platform, whose name also gives the object:
-virtual currency). Every recognised phrase comes with its span; the words it did not
-recognise are listed. It never guesses: a description that names no actor yields no
-activity, and ``needs`` says so.
+exchange")`` recognises the actor (a bank: a financial institution, in the mainland), the
+actions (account opening, fund transfer) and the party served (a virtual currency trading
+platform, whose name also gives the object: virtual currency). Every recognised phrase
+comes with its span; the words it did not recognise are listed. It never guesses: a
+description that names no actor yields no activity, and ``needs`` says so.
 
-- The first party named, unless it follows "to" or "for", is the actor; a party after
-  "to" or "for" (or after the actor) is one the activity serves.
+- Parties are read in groups: the parties and places a phrase joins with "of", "'s" or
+  "based in" ("the Hong Kong subsidiary of a mainland bank", "a crypto exchange based in
+  Singapore") name the most general party that is a kind of all of them, and of the party
+  of their place when there is one (an overseas entity, a domestic entity).
+- The first group, unless "to" or "for" comes before it, is the actor; the others are the
+  parties the activity serves. Where the actor is, it acts, unless another place is named.
 - A condition ("approval", "consent", "filing", "licence") is held, or lacking when
   "without", "no", "not" or "lacks" comes just before it; an agency right after it ("of
   the PBOC") is its authority.
-- The first object named is the object; an object named inside a party's name ("a
-  manufacturer of bitcoin mining machines", "a cryptocurrency exchange") counts when no
-  other is named.
+- The object is the first one named, or a kind of it named later ("a stablecoin pegged
+  to the yuan"); an object inside a party's name ("a bitcoin exchange") counts when no
+  other is named. With no action named, the verb that opens an object phrase
+  ("tokenizes real-world assets") is the action.
 
 >>> d = describe("A mainland bank opens accounts and moves funds for a cryptocurrency exchange")
 >>> d.activity.actor, d.activity.actions, d.activity.object, d.activity.where, d.activity.served
 ('financial-institution', ('account-opening', 'fund-transfer'), 'virtual-currency', 'domestic', ('virtual-currency-platform',))
->>> describe("Opens accounts for exchanges").needs
+>>> describe("Opens accounts for crypto exchanges").needs
 ('actor',)
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from .errors import ActivityError
 from .models import Activity, Described, Recognised, Span, Unrecognised
+from .phrases import Match
 from .reading import Reader, reader
 
 __all__ = ["describe", "Describer"]
@@ -38,6 +45,29 @@ MAX_LENGTH = 5000
 # Words that make the condition after them one the activity lacks.
 _NEGATIONS = ("without", "no", "not", "lack", "lacks", "lacking", "absence", "never")
 _SERVING = ("to", "for")
+# Words that join two parties or a party and its place into one group.
+_JOINING = ("of", "a", "an", "the", "its", "s")
+_PLACING = ("in", "based", "from", "located", "registered", "headquartered", "the", "of")
+_AUTHORITY_LINKS = ("of", "from", "by", "the")
+
+
+@dataclass
+class _Group:
+    """Parties and places one phrase joins ("the Hong Kong subsidiary of a mainland bank")."""
+
+    matches: list[Match] = field(default_factory=list)
+    serving: bool = False  # "to" or "for" stands before it
+
+    @property
+    def start(self) -> int:
+        return self.matches[0].start
+
+    @property
+    def end(self) -> int:
+        return self.matches[-1].end
+
+    def ids(self, kind: str) -> list[str]:
+        return [m.id for m in self.matches if m.kind == kind]
 
 
 class Describer:
@@ -48,94 +78,143 @@ class Describer:
         norm = self.reader.lexicon.normalise
         self.negations = frozenset(norm(w) for w in _NEGATIONS)
         self.serving = frozenset(norm(w) for w in _SERVING)
+        self.joining = frozenset(norm(w) for w in _JOINING)
+        self.placing = frozenset(norm(w) for w in _PLACING)
+        self.authority_links = frozenset(norm(w) for w in _AUTHORITY_LINKS)
         self.function_words = self.reader.lexicon.function_words
 
+    # ---------------------------------------------------------------- parties
+    def _between(self, ws, start: int, end: int) -> list[str]:
+        return [w.norm for w in ws if start <= w.start and w.end <= end]
+
+    def _groups(self, text: str, ws, matches: list[Match]) -> list[_Group]:
+        """The party groups of a description, in order."""
+        groups: list[_Group] = []
+        current: _Group | None = None
+        for i, m in enumerate(matches):
+            if m.kind not in ("party", "territory"):
+                current = None
+                continue
+            if current is not None:
+                words = self._between(ws, current.end, m.start)
+                links = self.placing if m.kind == "territory" else self.joining
+                if "," not in text[current.end : m.start] and all(w in links | self.joining for w in words) and (
+                    m.kind == "territory" or all(w in self.joining for w in words)
+                ):
+                    current.matches.append(m)
+                    continue
+                current = None
+            if m.kind == "territory":
+                # a place opens a group only right before a party: "a Shenzhen company"
+                nxt = matches[i + 1] if i + 1 < len(matches) else None
+                if nxt is None or nxt.kind != "party" or not all(w in self.joining for w in self._between(ws, m.end, nxt.start)):
+                    continue
+            k = next((j for j, w in enumerate(ws) if w.start == m.start), 0)
+            current = _Group([m], serving=k > 0 and ws[k - 1].norm in self.serving)
+            groups.append(current)
+        return [g for g in groups if g.ids("party")]
+
+    def _party(self, group: _Group) -> str:
+        reg = self.reader.registry
+        parties = group.ids("party")
+        places = [t for t in (reg.territorial(p) for p in group.ids("territory")) if t]
+        return reg.meet(parties + places) or reg.meet(parties) or parties[-1]
+
+    # ---------------------------------------------------------------- the reading
     def describe(self, text: str) -> Described:
         if not isinstance(text, str):
             raise ActivityError(f"describe() needs a str, not {type(text).__name__}")
         if len(text) > MAX_LENGTH:
             raise ActivityError(f"a description is at most {MAX_LENGTH} characters; this one has {len(text)}")
-        ws = self.reader.words(text)
-        matches = self.reader.find(text, ws=ws)
+        reader_ = self.reader
+        lex = reader_.lexicon
+        ws = reader_.words(text)
+        raw = reader_.matcher.find(text, None, ws)
+        matches = reader_.light(raw)
         recognised: list[Recognised] = []
-        actor = obj = where = None
-        actions: list[str] = []
+
+        def note(field_: str, ident: str, start: int, end: int) -> None:
+            recognised.append(Recognised.trusted(field=field_, id=ident, text=text[start:end], span=Span.trusted(start=start, end=end)))
+
+        # parties: the actor and those served
+        actor = None
         served: list[str] = []
+        actor_place = None
+        inner_objects: list[str] = []
+        in_groups: set[int] = set()
+        # an agency named before any party acts itself ("an industry association warned ...")
+        first_agency = next((m for m in matches if m.kind == "agency"), None)
+        groups = self._groups(text, ws, matches)
+        first_group = next((g for g in groups if not g.serving), None)
+        agency_acts = first_agency is not None and (first_group is None or first_agency.start < first_group.start)
+        if agency_acts:
+            actor = first_agency.id
+            note("actor", first_agency.id, first_agency.start, first_agency.end)
+            in_groups.add(id(first_agency))
+        for group in groups:
+            in_groups.update(id(m) for m in group.matches)
+            party = self._party(group)
+            is_actor = actor is None and not group.serving
+            if is_actor:
+                actor = party
+                places = group.ids("territory")
+                actor_place = places[0] if places else None
+            elif party not in served:
+                served.append(party)
+            for m in group.matches:
+                note(("actor" if is_actor else "served") if m.kind == "party" else "where", m.id, m.start, m.end)
+                if m.kind == "party":
+                    inner_objects += [x.id for x in reader_.find(text[m.start : m.end], ("objects",))]
+
+        obj = where = None
+        actions: list[str] = []
         holds: list[str] = []
         lacks: list[str] = []
         flags: list[str] = []
-        inner_objects: list[str] = []
-        covered: list[tuple[int, int]] = []
+        pending: list | None = None  # [target list, index, condition] awaiting an authority
         word_at = {w.start: i for i, w in enumerate(ws)}
-        pending_condition: list | None = None  # [target list, index, kind] awaiting an authority
-
-        def note(field: str, ident: str, start: int, end: int) -> None:
-            recognised.append(Recognised.trusted(field=field, id=ident, text=text[start:end], span=Span.trusted(start=start, end=end)))
-
-        actor_end = -1  # where the actor's words end, to join "X of Y" and "Y's X" to it
-        actor_places: list[str] = []
         for m in matches:
-            covered.append((m.start, m.end))
+            if id(m) in in_groups:
+                pending = None
+                continue
             i = word_at[m.start]
             before = ws[i - 1].norm if i > 0 else None
             kind = m.kind
-            if kind == "party" and actor is not None and self._joins(text, ws, actor_end, m.start):
-                # "the Hong Kong subsidiary of a mainland brokerage": one party, a kind of both
-                merged = self.reader.registry.meet([actor, m.id])
-                if merged is not None:
-                    actor, actor_end = merged, m.end
-                    note("actor", m.id, m.start, m.end)
-                    continue
-            if kind == "party":
-                if before in self.serving or actor is not None:
-                    if m.id not in served:
-                        served.append(m.id)
-                    note("served", m.id, m.start, m.end)
-                    for inner in self.reader.find(text[m.start : m.end], ("objects",)):
-                        inner_objects.append(inner.id)
-                else:
-                    actor, actor_end = m.id, m.end
-                    note("actor", m.id, m.start, m.end)
-                    for inner in self.reader.find(text[m.start : m.end], ("objects",)):
-                        inner_objects.append(inner.id)
-                pending_condition = None
-            elif kind == "agency":
-                if pending_condition is not None and before in self._authority_links():
-                    target, index, cond = pending_condition
+            if kind == "agency":
+                if pending is not None and before in self.authority_links:
+                    target, index, cond = pending
                     target[index] = f"{cond}:{m.id}"
                     note("authority", m.id, m.start, m.end)
                 else:
                     note("agency", m.id, m.start, m.end)
-                pending_condition = None
-            elif kind == "conditions":
+                pending = None
+                continue
+            if kind == "conditions":
                 negated = any(w.norm in self.negations for w in ws[max(0, i - 3) : i])
                 target = lacks if negated else holds
                 target.append(m.id)
-                pending_condition = [target, len(target) - 1, m.id]
+                pending = [target, len(target) - 1, m.id]
                 note("lacks" if negated else "holds", m.id, m.start, m.end)
-            else:
-                pending_condition = None
-                if kind == "actions":
-                    if m.id not in actions:
-                        actions.append(m.id)
-                    note("actions", m.id, m.start, m.end)
-                elif kind == "objects":
-                    if obj is None or self.reader.lexicon.is_a("objects", m.id, obj):
-                        obj = m.id  # the first named, or a kind of it ("a stablecoin pegged to the yuan")
-                    note("object", m.id, m.start, m.end)
-                elif kind == "territory":
-                    if self._next_to_actor(text, ws, matches, m, actor, actor_end):
-                        # "a Shenzhen company", "an exchange based abroad": where the actor is
-                        actor_places.append(m.id)
-                        note("where", m.id, m.start, m.end)
-                        continue
-                    if where is None:
-                        where = m.id
-                    note("where", m.id, m.start, m.end)
-                elif kind == "qualifiers":
-                    if m.id not in flags:
-                        flags.append(m.id)
-                    note("flags", m.id, m.start, m.end)
+                continue
+            pending = None
+            if kind == "party":  # a party no group took (cannot happen, kept for safety)
+                continue
+            if kind == "actions":
+                if m.id not in actions:
+                    actions.append(m.id)
+                note("actions", m.id, m.start, m.end)
+            elif kind == "objects":
+                if obj is None or lex.is_a("objects", m.id, obj):
+                    obj = m.id  # the first named, or a kind of it named later
+                note("object", m.id, m.start, m.end)
+            elif kind == "territory":
+                if where is None:
+                    where = m.id
+                note("where", m.id, m.start, m.end)
+            elif kind == "qualifiers":
+                if m.id not in flags:
+                    flags.append(m.id)
+                note("flags", m.id, m.start, m.end)
         if obj is None and inner_objects:
             obj = inner_objects[0]
         if not actions:
@@ -143,11 +222,13 @@ class Describer:
             # assets": with no action named elsewhere, the verb that opens it is the action
             for r in [r for r in recognised if r.field == "object"]:
                 first = ws[word_at[r.span.start]]
-                ident = self.reader.lexicon.resolve("actions", text[first.start : first.end])
+                ident = lex.resolve("actions", text[first.start : first.end])
                 if ident is not None:
                     actions.append(ident)
                     note("actions", ident, first.start, first.end)
                     break
+        where = where or actor_place
+        covered = [(m.start, m.end) for m in raw]
         unrecognised = []
         for w in ws:
             if w.norm in self.function_words or w.norm in self.negations:
@@ -155,13 +236,6 @@ class Describer:
             if any(s <= w.start and w.end <= e for s, e in covered):
                 continue
             unrecognised.append(Unrecognised.trusted(text=text[w.start : w.end], span=Span.trusted(start=w.start, end=w.end)))
-        if actor is not None and actor_places:
-            # "a foreign exchange", "an exchange based abroad": the party of that place; and
-            # where the actor is, it acts, unless the description names another place
-            place = self.reader.registry.territorial(actor_places[0])
-            if place is not None:
-                actor = self.reader.registry.meet([actor, place]) or actor
-            where = where or actor_places[0]
         needs: list[str] = []
         if actor is None:
             needs.append("actor")
@@ -181,59 +255,10 @@ class Describer:
                 name=None,
                 business_scope=None,
             )
+        recognised.sort(key=lambda r: r.span.start)
         return Described.trusted(
             text=text, activity=activity, recognised=tuple(recognised), unrecognised=tuple(unrecognised), needs=tuple(needs)
         )
-
-    def _next_to_actor(self, text: str, ws, matches, m, actor: str | None, actor_end: int) -> bool:
-        """Whether a place qualifies the actor: it stands right before the first party
-        named ("a Shenzhen company", "a foreign exchange") or right after the actor, with
-        only "in", "based" or "from" between ("an exchange based in Beijing")."""
-        if actor is None:
-            nxt = next((x for x in matches if x.start >= m.end), None)
-            if nxt is None or nxt.kind != "party":
-                return False
-            between = [w.norm for w in ws if m.end <= w.start and w.end <= nxt.start]
-            return all(w in self._join_words for w in between) and "," not in text[m.end : nxt.start]
-        if actor_end < 0 or m.start < actor_end:
-            return False
-        between = [w.norm for w in ws if actor_end <= w.start and w.end <= m.start]
-        return all(w in self._place_links for w in between) and "," not in text[actor_end : m.start]
-
-    @property
-    def _place_links(self) -> frozenset[str]:
-        try:
-            return self._places
-        except AttributeError:
-            norm = self.reader.lexicon.normalise
-            self._places = frozenset(norm(w) for w in ("in", "based", "from", "of", "the", "located", "registered", "headquartered"))
-            return self._places
-
-    def _joins(self, text: str, ws, end: int, start: int) -> bool:
-        """Whether only "of", "'s", fillers or a place stand between the actor's words and a
-        party named after them."""
-        between = text[end:start]
-        if end < 0 or len(between) > 40:
-            return False
-        words = [w.norm for w in ws if end <= w.start and w.end <= start]
-        return all(w in self._join_words for w in words) and ("," not in between and ";" not in between)
-
-    @property
-    def _join_words(self) -> frozenset[str]:
-        try:
-            return self._joining
-        except AttributeError:
-            norm = self.reader.lexicon.normalise
-            self._joining = frozenset(norm(w) for w in ("of", "a", "an", "the", "its", "s"))
-            return self._joining
-
-    def _authority_links(self) -> frozenset[str]:
-        try:
-            return self._links
-        except AttributeError:
-            norm = self.reader.lexicon.normalise
-            self._links = frozenset(norm(w) for w in ("of", "from", "by", "the"))
-            return self._links
 
 
 _DESCRIBER: list[Describer] = []

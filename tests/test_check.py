@@ -180,6 +180,45 @@ def test_activities_accept_the_users_words(words, ids):
 
 
 @pytest.mark.parametrize(
+    ("actor", "party"),
+    [
+        ("crypto exchange based abroad", "overseas-virtual-currency-platform"),
+        ("a foreign crypto exchange", "overseas-virtual-currency-platform"),
+        ("brokerage's Hong Kong subsidiary", "overseas-branch-of-domestic-fi"),
+        ("the Hong Kong subsidiary of a bank", "overseas-branch-of-domestic-fi"),
+        ("energy company in China", "domestic-entity"),
+        ("individuals in Shanghai", "domestic-individual"),
+        ("payment company", "non-bank-payment-institution"),
+        ("industry association", "industry-associations"),
+    ],
+)
+def test_an_actor_in_the_users_words_names_the_party_of_its_parts_and_place(actor, party):
+    assert check({"actor": actor, "actions": ["issue"]}).activity.actor == party
+
+
+@pytest.mark.parametrize("actor", ["brokerage and think tank in China", "bakery", "company that bakes bread"])
+def test_an_actor_with_unknown_words_after_its_party_is_unknown(actor):
+    with pytest.raises(UnknownTerm):
+        check({"actor": actor, "actions": ["issue"]})
+
+
+@pytest.mark.parametrize(
+    ("term", "field", "ids"),
+    [
+        ("issue bonds", "actions", ("issuance",)),
+        ("sell USDT for yuan", "actions", ("sale",)),
+        ("offer crypto trading", "actions", ("trading",)),
+        ("bitcoin, ether and USDT", "object", "virtual-currency"),
+        ("company-issued token", "object", "virtual-currency"),
+    ],
+)
+def test_actions_and_objects_read_with_their_complements(term, field, ids):
+    activity = {"actor": "individual", "actions": ["invest"]}
+    activity[field] = [term] if field == "actions" else term
+    assert getattr(check(activity).activity, field) == ids
+
+
+@pytest.mark.parametrize(
     ("holds", "resolved"),
     [
         ("consent of the relevant authorities", "consent:relevant-departments"),

@@ -14,8 +14,8 @@ NOTICE = regnotice.load()
 # (description, {field: expected}, expected outcome of the check); none of them is a seed sentence
 TABLE = [
     (
-        "An exchange based in Singapore offers bitcoin trading to mainland residents",
-        {"actor": "any-unit-or-individual", "where": "overseas", "served": ("domestic-individual",)},
+        "A crypto exchange based in Singapore offers bitcoin trading to mainland residents",
+        {"actor": "overseas-virtual-currency-platform", "where": "overseas", "served": ("domestic-individual",)},
         None,
     ),
     (
@@ -70,7 +70,7 @@ TABLE = [
     ),
     (
         "A domestic entity knowingly helps an overseas exchange serve domestic users",
-        {"actor": "domestic-entity", "flags": ("knowingly",), "actions": ("assistance",)},
+        {"actor": "domestic-entity", "flags": ("knowingly",), "actions": ("assistance", "service")},
         "prohibited",
     ),
 ]

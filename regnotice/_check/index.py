@@ -32,7 +32,8 @@ def _ids(facts) -> frozenset[str] | None:
 
 
 def _parties(parts, reg: Registry) -> frozenset[str] | None:
-    return frozenset(p.ref for p in parts if p.ref and p.ref in reg.parties) or None
+    """The registry ids of the parties (or agencies: a department may be the actor) named."""
+    return frozenset(p.ref for p in parts if p.ref and p.ref in reg) or None
 
 
 def signature(rule, reg: Registry) -> Signature:
@@ -52,7 +53,7 @@ def signature(rule, reg: Registry) -> Signature:
             rule, _parties(rule.bearers, reg), _ids(rule.actions), _ids(rule.objects), rule.territory.id if rule.territory else None, None
         )
     if kind == "consequence":
-        parties = frozenset(p.id for p in rule.parties if p.id in reg.parties) or None
+        parties = frozenset(p.id for p in rule.parties if p.id in reg) or None
         return Signature(rule, parties, _ids(rule.actions), _ids(rule.objects), None, None)
     raise ValueError(f"no signature for a {kind} rule")
 

@@ -87,8 +87,8 @@ class Terms:
     def _read_party(self, term: str, what: str) -> str | None:
         reader, reg = self.reader, self.registry
         ws = reader.words(term)
-        matches = reader.find(term, ws=ws)
         kinds = ("party", "agency") if what == "actor" else ("party",)
+        matches = reader.find(term, (*kinds, "territory"), ws)  # "brokerage" is a party here, not a service
         named = [m for m in matches if m.kind in kinds]
         if not named:
             return None
@@ -215,7 +215,7 @@ class Terms:
         where = self.where(activity.where) if activity.where is not None else None
         return Resolved(
             actor=actor,
-            kinds=self._cached("kinds", actor, lambda a: frozenset((a, *reg.ancestors(a)))),
+            kinds=self._cached("kinds", actor, lambda a: frozenset((a, *reg.ancestors(a))) if a in reg.parties else frozenset((a,))),
             actions=tuple(actions),
             action_lineage=frozenset().union(*(lex.lineage("actions", ident) for ident in actions)),
             object=obj,

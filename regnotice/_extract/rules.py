@@ -68,7 +68,7 @@ def _with_facts(cls, fields: dict, whole: Extract, facts: Facts) -> dict:
     if cls is Prohibition:
         scope = fields.pop("_scope", ())
         read = facts.read(fields.get("activities", ()))
-        facts.read(scope, served=False, into=read, kinds=("objects", "territory"))
+        facts.read(scope, served=False, into=read, kinds=("territory",))
         facts.read([b for b in fields.get("bearers", ()) if not b.ref], served=False, into=read, kinds=("objects",))
         facts.read([whole], served=False, into=read, kinds=("qualifiers",))
         fields.update(_facts_fields(read, served=True))
