@@ -31,6 +31,7 @@ description that names no actor yields no activity, and ``needs`` says so.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .errors import ActivityError
@@ -84,11 +85,20 @@ class Describer:
         self.function_words = self.reader.lexicon.function_words
 
     # ---------------------------------------------------------------- parties
-    def _between(self, ws, start: int, end: int) -> list[str]:
-        return [w.norm for w in ws if start <= w.start and w.end <= end]
+    @staticmethod
+    def _between(ws, starts: list[int], start: int, end: int) -> list[str]:
+        """The words that lie between two offsets (``starts``: the words' starts, sorted)."""
+        out = []
+        for i in range(bisect_left(starts, start), len(ws)):
+            w = ws[i]
+            if w.end > end:
+                break
+            out.append(w.norm)
+        return out
 
     def _groups(self, text: str, ws, matches: list[Match]) -> list[_Group]:
         """The party groups of a description, in order."""
+        starts = [w.start for w in ws]
         groups: list[_Group] = []
         current: _Group | None = None
         for i, m in enumerate(matches):
@@ -96,7 +106,7 @@ class Describer:
                 current = None
                 continue
             if current is not None:
-                words = self._between(ws, current.end, m.start)
+                words = self._between(ws, starts, current.end, m.start)
                 links = self.placing if m.kind == "territory" else self.joining
                 if "," not in text[current.end : m.start] and all(w in links | self.joining for w in words) and (
                     m.kind == "territory" or all(w in self.joining for w in words)
@@ -107,9 +117,9 @@ class Describer:
             if m.kind == "territory":
                 # a place opens a group only right before a party: "a Shenzhen company"
                 nxt = matches[i + 1] if i + 1 < len(matches) else None
-                if nxt is None or nxt.kind != "party" or not all(w in self.joining for w in self._between(ws, m.end, nxt.start)):
+                if nxt is None or nxt.kind != "party" or not all(w in self.joining for w in self._between(ws, starts, m.end, nxt.start)):
                     continue
-            k = next((j for j, w in enumerate(ws) if w.start == m.start), 0)
+            k = bisect_left(starts, m.start)
             current = _Group([m], serving=k > 0 and ws[k - 1].norm in self.serving)
             groups.append(current)
         return [g for g in groups if g.ids("party")]
@@ -228,12 +238,15 @@ class Describer:
                     note("actions", ident, first.start, first.end)
                     break
         where = where or actor_place
-        covered = [(m.start, m.end) for m in raw]
         unrecognised = []
+        spans = iter(raw)  # matches and words are both in text order
+        span = next(spans, None)
         for w in ws:
-            if w.norm in self.function_words or w.norm in self.negations:
+            while span is not None and span.end <= w.start:
+                span = next(spans, None)
+            if span is not None and span.start <= w.start and w.end <= span.end:
                 continue
-            if any(s <= w.start and w.end <= e for s, e in covered):
+            if w.norm in self.function_words or w.norm in self.negations:
                 continue
             unrecognised.append(Unrecognised.trusted(text=text[w.start : w.end], span=Span.trusted(start=w.start, end=w.end)))
         needs: list[str] = []
