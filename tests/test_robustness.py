@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,8 +59,11 @@ def test_huge_strings_in_every_field_are_refused_as_unknown_terms():
         only_regnotice_errors(regnotice.check, RULES, activity)
     for field in ("actions", "served", "holds", "lacks", "flags"):
         only_regnotice_errors(regnotice.check, RULES, {"actor": "bank", field: [huge]})
-    verdict = regnotice.check(RULES, {"actor": "bank", "actions": ["register"], "name": "Stablecoin " * 10_000})
+    verdict = regnotice.check(RULES, {"actor": "bank", "actions": ["register"], "name": "Stablecoin " * 9_000})
     assert verdict.outcome == "prohibited"
+    for field in ("name", "business_scope"):
+        with pytest.raises(regnotice.ActivityError, match=field):
+            regnotice.check(RULES, {"actor": "bank", field: huge})
 
 
 def test_deeply_nested_values_are_activity_errors():

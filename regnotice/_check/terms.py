@@ -9,7 +9,7 @@ naming the closest phrases. Nothing is guessed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import UnknownTerm
 from ..reading import Reader
@@ -22,10 +22,9 @@ _LONGEST_TERM = 200
 _MEMO_LIMIT = 65536
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     """An activity's terms as ids, with the lineage (the concept and its ancestors) the
-    checker compares them by."""
+    checker compares them by. (A named tuple: one is built per new activity.)"""
 
     actor: str
     kinds: frozenset[str]  # the actor's party type and every type it is a kind of
@@ -50,6 +49,7 @@ class Terms:
         self.lexicon = reader.lexicon
         self.registry = reader.registry
         self._memo: dict[tuple[str, str], object] = {}
+        self._kinds: dict[str, frozenset[str]] = {}
 
     # ------------------------------------------------------------------ single words
     def _cached(self, what: str, term: str, fn):
@@ -205,29 +205,47 @@ class Terms:
     def resolve(self, activity) -> Resolved:
         lex, reg = self.lexicon, self.registry
         actor = self.party(activity.actor)
-        served = tuple(self.party(p, "served party") for p in activity.served)
-        actions: list[str] = []
-        for term in activity.actions:
-            for ident in self.actions(term):
-                if ident not in actions:
-                    actions.append(ident)
+        kinds = self._kinds.get(actor)
+        if kinds is None:
+            kinds = self._kinds[actor] = frozenset((actor, *reg.ancestors(actor))) if actor in reg.parties else frozenset((actor,))
+        if activity.served:
+            served = tuple(self.party(p, "served party") for p in activity.served)
+            served_kinds = frozenset(k for p in served for k in (p, *reg.ancestors(p)))
+            descendants = self._descendants(served)
+        else:
+            served, served_kinds, descendants = (), _NONE, _NONE
+        terms = activity.actions
+        if len(terms) == 1:
+            actions = self.actions(terms[0])
+        else:
+            found: list[str] = []
+            for term in terms:
+                found += [i for i in self.actions(term) if i not in found]
+            actions = tuple(found)
+        lineage = lex.lineage
+        if len(actions) == 1:
+            action_lineage = lineage("actions", actions[0])
+        else:
+            action_lineage = frozenset().union(*(lineage("actions", ident) for ident in actions))
         obj = self.object(activity.object) if activity.object is not None else None
-        where = self.where(activity.where) if activity.where is not None else None
         return Resolved(
-            actor=actor,
-            kinds=self._cached("kinds", actor, lambda a: frozenset((a, *reg.ancestors(a))) if a in reg.parties else frozenset((a,))),
-            actions=tuple(actions),
-            action_lineage=frozenset().union(*(lex.lineage("actions", ident) for ident in actions)),
-            object=obj,
-            object_lineage=lex.lineage("objects", obj) if obj else frozenset(),
-            where=where,
-            served=served,
-            served_kinds=frozenset(k for p in served for k in (p, *reg.ancestors(p))) if served else frozenset(),
-            served_descendants=self._descendants(served),
-            holds=tuple(self.condition(c) for c in activity.holds),
-            lacks=tuple(self.condition(c) for c in activity.lacks),
-            flags=tuple(self.flag(f) for f in activity.flags),
+            actor,
+            kinds,
+            actions,
+            action_lineage,
+            obj,
+            lineage("objects", obj) if obj else _NONE,
+            self.where(activity.where) if activity.where is not None else None,
+            served,
+            served_kinds,
+            descendants,
+            tuple(self.condition(c) for c in activity.holds) if activity.holds else (),
+            tuple(self.condition(c) for c in activity.lacks) if activity.lacks else (),
+            tuple(self.flag(f) for f in activity.flags) if activity.flags else (),
         )
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _uncovered(reader: Reader, term: str, matches) -> bool:

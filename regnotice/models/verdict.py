@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal, Union
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from .base import _Frozen
 from .tree import Span
@@ -18,6 +18,9 @@ __all__ = ["Activity", "Recognised", "Unrecognised", "Described", "Receipt", "Co
 
 Outcome = Literal["prohibited", "permitted", "conditional", "invalid", "not_covered"]
 OUTCOMES = ("prohibited", "permitted", "conditional", "invalid", "not_covered")
+#: The longest name or business scope an activity may carry (a registered business scope is
+#: a few hundred characters; screening reads every character).
+MAX_SCREENED = 100_000
 
 
 class Activity(_Frozen):
@@ -38,8 +41,8 @@ class Activity(_Frozen):
     holds: tuple[str, ...] = ()
     lacks: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
-    name: Union[str, None] = None
-    business_scope: Union[str, None] = None
+    name: Union[str, None] = Field(None, max_length=MAX_SCREENED)
+    business_scope: Union[str, None] = Field(None, max_length=MAX_SCREENED)
 
     @field_validator("actions", "served", "holds", "lacks", "flags", mode="before")
     @classmethod
