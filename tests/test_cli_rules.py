@@ -94,3 +94,19 @@ def test_every_agency_mention_in_the_rules_resolves_except_reported_ones():
     from regnotice.report import coverage
 
     assert coverage(report).unresolved == ("Virtual currencies",)  # a defined term standing as a bearer
+
+
+def test_an_activity_the_lexicon_cannot_read_is_kept_and_reported():
+    """Nothing is dropped: an activity with no action the lexicon knows stays on the rule
+    as text, and coverage lists it."""
+    from regnotice.report import coverage
+
+    text = regnotice.load().text.replace(
+        "providing account opening, fund transfer, and clearing services for virtual currency-related business activities",
+        "quuxing zorbs for virtual currency-related business activities",
+    )
+    notice = regnotice.parse(text)
+    (rule,) = [r for r in regnotice.extract(notice).rules if r.id == "yinfa-2026-42/6/1"]
+    assert [u.text for u in rule.unresolved] == ["quuxing zorbs for virtual currency-related business activities"]
+    assert "account-opening" not in [a.id for a in rule.actions]
+    assert ("yinfa-2026-42/6/1", rule.unresolved[0].text) in coverage(notice).unresolved_phrases

@@ -80,10 +80,19 @@ class Facts:
         self._matches = None
         self._span = (base, base + len(text))
 
+    def _shared(self, part: Extract) -> bool:
+        """Whether ``part`` is read from the sentence's shared words and matches: once the
+        whole sentence is read, or for the whole sentence itself. A short part of a sentence
+        read for nothing else ("Internet enterprises") is read alone."""
+        start, end = part.span.start, part.span.end
+        if not (self._span[0] <= start and end <= self._span[1]):
+            return False
+        return self._words is not None or (start, end) == self._span
+
     def _matches_of(self, part: Extract, ws: list):
         """The raw matches of the sentence (found once) that lie inside ``part``."""
         start, end = part.span.start, part.span.end
-        if not (self._span[0] <= start and end <= self._span[1]):
+        if not self._shared(part):
             return self.reader.matcher.find(part.text, None, ws)
         if self._matches is None:
             self._matches = self.reader.matcher.find(self._sentence[0], None, self._words)
@@ -99,11 +108,11 @@ class Facts:
 
     def _words_of(self, part: Extract) -> list:
         start, end = part.span.start, part.span.end
-        if self._words is None:  # the first part read in this sentence
+        if not self._shared(part):
+            return self.reader.words_at(part.text, start)
+        if self._words is None:  # the whole sentence, read once
             self._words = self.reader.words_at(*self._sentence)
             self._starts = [w.start for w in self._words]
-        if not (self._span[0] <= start and end <= self._span[1]):
-            return self.reader.words_at(part.text, start)
         i = bisect_left(self._starts, start)
         j = bisect_left(self._starts, end, i)
         ws = self._words[i:j]

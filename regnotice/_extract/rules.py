@@ -68,9 +68,9 @@ def _with_facts(cls, fields: dict, whole: Extract, facts: Facts) -> dict:
     if cls is Prohibition:
         scope = fields.pop("_scope", ())
         read = facts.read(fields.get("activities", ()))
-        facts.read(scope, served=False, into=read, kinds=("territory",))
+        # the cue and the tail place and qualify the activities ("strictly prohibited across the board")
+        facts.read(scope, served=False, into=read, kinds=("territory", "qualifiers"))
         facts.read([b for b in fields.get("bearers", ()) if not b.ref], served=False, into=read, kinds=("objects",))
-        facts.read([whole], served=False, into=read, kinds=("qualifiers",))
         fields.update(_facts_fields(read, served=True))
     elif cls is Obligation:
         fields.update(_facts_fields(facts.read(fields.get("bearers", ()), served=False), served=False))

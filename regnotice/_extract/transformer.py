@@ -94,7 +94,9 @@ class _SentenceTransformer(Transformer):
         a passive prohibition): facts.py reads objects and territory from them too."""
         return [self.p.extract(*self._text(t)) for t in tokens if t is not None and str(t).strip(_TRIM)]
 
-    def _prohibition(self, bearers: list[Extract], activity: Token | None, cue_text: str, exception, scope: list[Extract] | None = None) -> _Draft:
+    def _prohibition(self, bearers: list[Extract], activity: Token | None, cue: Token | str, exception, scope: list[Extract] | None = None) -> _Draft:
+        """A prohibition; ``scope`` and the ``cue`` (a token, with its position) are the
+        parts facts.py reads qualifiers and places from besides the activities."""
         activities: list[Extract] = []
         atext = ""
         if activity is not None:
@@ -104,7 +106,7 @@ class _SentenceTransformer(Transformer):
             bearers=tuple(bearers),
             activities=tuple(activities),
             terms=_terms(atext),
-            _scope=tuple(scope or ()),
+            _scope=(*(scope or ()), *(self._scope(cue) if isinstance(cue, Token) else ())),
         )
         unauthorized = _UNAUTHORIZED.search(atext) if activity is not None else None
         if exception is None and unauthorized:
@@ -131,7 +133,7 @@ class _SentenceTransformer(Transformer):
     def prohibition(self, children) -> _Draft:
         subject, cue = children[0], children[1]
         activity, exception = self._complement(children[2:])
-        return self._prohibition(self._subject(subject), activity, str(cue), exception)
+        return self._prohibition(self._subject(subject), activity, cue, exception)
 
     def classification(self, children) -> Token:
         return children[1]
@@ -141,7 +143,7 @@ class _SentenceTransformer(Transformer):
         classified = next((c for c in children[1:] if isinstance(c, Token) and c.type == "SUBJ"), None)
         cue = next(c for c in children if isinstance(c, Token) and c.type == "PROHIBITED_PASSIVE")
         tail, exception = self._complement(children[children.index(cue) + 1 :])
-        return self._prohibition([], _last_clause(subject), str(cue), exception, self._scope(classified, tail))
+        return self._prohibition([], _last_clause(subject), cue, exception, self._scope(classified, tail))
 
     def negative_prohibition(self, children) -> _Draft:
         activity, exception = self._complement(children[3:])
@@ -151,10 +153,10 @@ class _SentenceTransformer(Transformer):
         text, start = self._text(children[1])
         m = re.search(r"\s+to\s+", text)
         if not m:
-            return self._prohibition([], children[1], str(children[0]), None)
+            return self._prohibition([], children[1], children[0], None)
         bearers = self.p.parties(text[: m.start()], start)
         activities = self.p.items(text[m.end() :], start + m.end(), kind="activities")
-        fields = dict(bearers=tuple(bearers), activities=tuple(activities), _scope=tuple(self._scope(children[1])))
+        fields = dict(bearers=tuple(bearers), activities=tuple(activities), _scope=tuple(self._scope(children[0], children[1])))
         return _Draft(Prohibition, fields)
 
     def conditional_prohibition(self, children) -> _Draft:
@@ -170,7 +172,7 @@ class _SentenceTransformer(Transformer):
             subject_token = Token("SUBJ", text[cut:], start_pos=children[1].start_pos + cut)
             subject = self._subject(subject_token)
             activity, exception = self._complement(children[3:])
-            cue = str(children[2])
+            cue = children[2]
         draft = self._prohibition(subject, activity, cue, exception)
         draft.exception = _Draft(ExceptionRule, dict(conditions=_conditions(self.p, condition_text, condition_start)))
         return draft
