@@ -26,6 +26,7 @@ from typing import Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import RuleFileError
+from .lineage import ancestors
 from .yamlio import load_yaml
 
 __all__ = ["Agency", "Party", "Registry", "registry", "load_registry", "normalise"]
@@ -195,16 +196,7 @@ class Registry:
         return found
 
     def _ancestors_of(self, party_id: str) -> tuple[str, ...]:
-        out: list[str] = []
-        frontier = list(self.parties[party_id].parents)
-        while frontier:
-            parent = frontier.pop(0)
-            if parent == party_id:
-                raise RuleFileError(f"party {party_id!r} is its own ancestor")
-            if parent not in out:
-                out.append(parent)
-                frontier.extend(self.parties[parent].parents)
-        return tuple(out)
+        return ancestors(lambda p: self.parties[p].parents, party_id, "party")
 
     def territorial(self, territory: str) -> str | None:
         """The party a party of ``territory`` (a lexicon id) is a kind of, if any."""

@@ -215,9 +215,9 @@ def export(
 
 
 def _close(word: str, choices) -> str:
-    import difflib
+    from .suggest import did_you_mean
 
-    near = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.5)
+    near = did_you_mean(word, choices)
     return f"; did you mean {', '.join(near)}?" if near else ""
 
 

@@ -25,6 +25,7 @@ from typing import Iterable, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import RuleFileError
+from .lineage import ancestors
 from .phrases import Match, PhraseMatcher, Word, words
 from .suggest import hint
 from .yamlio import load_yaml
@@ -161,16 +162,11 @@ class Lexicon:
         if found is not None:
             return found
         section = self.concepts[kind]
-        out: list[str] = []
-        frontier = list(section[ident].parents)
-        while frontier:
-            parent = frontier.pop(0)
-            if parent == ident:
-                raise RuleFileError(f"{self.source}: {kind}.{ident} is its own ancestor")
-            if parent not in out:
-                out.append(parent)
-                frontier.extend(section[parent].parents)
-        found = self._ancestors[key] = tuple(out)
+        try:
+            out = ancestors(lambda c: section[c].parents, ident, f"{kind} concept")
+        except RuleFileError as exc:
+            raise RuleFileError(f"{self.source}: {exc}") from None
+        found = self._ancestors[key] = out
         return found
 
     def is_a(self, kind: str, ident: str, other: str) -> bool:
@@ -250,9 +246,12 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         for err in exc.errors(include_url=False):
             loc = tuple(str(x) for x in err["loc"])
             line = _line_of(path, *loc)
-            allowed = ", ".join(_ConceptBody.model_fields) if len(loc) >= 3 else ", ".join(_LexiconFile.model_fields)
-            what = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-            problems.append(f"{path}:{line or 1}: {'.'.join(loc)}: {what} (allowed keys: {allowed})")
+            if err["type"] == "extra_forbidden":
+                allowed = ", ".join(_ConceptBody.model_fields) if len(loc) >= 3 else ", ".join(_LexiconFile.model_fields)
+                what = f"unknown key (allowed keys: {allowed})"
+            else:
+                what = err["msg"]
+            problems.append(f"{path}:{line or 1}: {'.'.join(loc)}: {what}")
         raise RuleFileError("\n".join(problems)) from None
     concepts: dict[str, dict[str, Concept]] = {}
     for kind in SECTIONS:
