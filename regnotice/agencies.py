@@ -206,12 +206,15 @@ class Registry:
         """The most general party that is a kind of every one of ``party_ids`` (one of
         them, if it is a kind of the others): "a brokerage's Hong Kong subsidiary" is an
         overseas subsidiary of a domestic financial institution. None if there is none."""
-        wanted = set(party_ids)
+        wanted = frozenset(party_ids)
+        memo = self.__dict__.setdefault("_meets", {})
+        if wanted in memo:
+            return memo[wanted]
         candidates = [p for p in self.parties if wanted <= {p, *self.ancestors(p)}]
-        for c in candidates:
-            if all(c == o or c in self.ancestors(o) for o in candidates):
-                return c
-        return None
+        found = next((c for c in candidates if all(c == o or c in self.ancestors(o) for o in candidates)), None)
+        if len(memo) < 65536:
+            memo[wanted] = found
+        return found
 
     def is_a(self, party_id: str, parent_id: str) -> bool:
         """Whether a rule on ``parent_id`` binds ``party_id``."""

@@ -150,7 +150,7 @@ class Describer:
         actor = None
         served: list[str] = []
         actor_place = None
-        inner_objects: list[str] = []
+        party_spans: list[tuple[int, int]] = []
         in_groups: set[int] = set()
         # an agency named before any party acts itself ("an industry association warned ...")
         first_agency = next((m for m in matches if m.kind == "agency"), None)
@@ -174,7 +174,7 @@ class Describer:
             for m in group.matches:
                 note(("actor" if is_actor else "served") if m.kind == "party" else "where", m.id, m.start, m.end)
                 if m.kind == "party":
-                    inner_objects += [x.id for x in reader_.find(text[m.start : m.end], ("objects",))]
+                    party_spans.append((m.start, m.end))
 
         obj = where = None
         actions: list[str] = []
@@ -225,8 +225,12 @@ class Describer:
                 if m.id not in flags:
                     flags.append(m.id)
                 note("flags", m.id, m.start, m.end)
-        if obj is None and inner_objects:
-            obj = inner_objects[0]
+        if obj is None:  # "a bitcoin exchange": the object its name gives
+            for start, end in party_spans:
+                inner = reader_.find(text[start:end], ("objects",))
+                if inner:
+                    obj = inner[0].id
+                    break
         if not actions:
             # "tokenizes real-world assets" reads as the object "tokenization of real-world
             # assets": with no action named elsewhere, the verb that opens it is the action
