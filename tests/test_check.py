@@ -316,3 +316,8 @@ def test_any_activity_in_the_vocabulary_gets_a_verdict(activity):
         assert not verdict.fired
     if verdict.outcome == "prohibited":
         assert any(r.kind in ("prohibition", "penalty") for r in verdict.fired)
+
+
+def test_the_legal_digital_currency_is_no_virtual_currency():
+    verdict = check({"actor": "bank", "actions": ["pay"], "object": "digital yuan", "where": "domestic"})
+    assert verdict.activity.object == "e-cny" and verdict.outcome == "not_covered"
