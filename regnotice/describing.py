@@ -17,6 +17,8 @@ description that names no actor yields no activity, and ``needs`` says so.
 - A condition ("approval", "consent", "filing", "licence") is held, or lacking when
   "without", "no", "not" or "lacks" comes just before it; an agency right after it ("of
   the PBOC") is its authority.
+- A quoted name after "name", "named" or "called" is the name a registration screens, a
+  quoted text after "business scope" its business scope.
 - The object is the first one named, or a kind of it named later ("a stablecoin pegged
   to the yuan"); an object inside a party's name ("a bitcoin exchange") counts when no
   other is named. With no action named, the verb that opens an object phrase
@@ -50,6 +52,9 @@ _SERVING = ("to", "for")
 _JOINING = ("of", "a", "an", "the", "its", "s")
 _PLACING = ("in", "based", "from", "located", "registered", "headquartered", "the", "of")
 _AUTHORITY_LINKS = ("of", "from", "by", "the")
+_NAMING = ("name", "named", "called", "as")
+_SCOPING = ("scope",)
+_QUOTES = {'"': '"', "“": "”", "「": "」", "‘": "’", "'": "'"}
 
 
 @dataclass
@@ -83,6 +88,32 @@ class Describer:
         self.placing = frozenset(norm(w) for w in _PLACING)
         self.authority_links = frozenset(norm(w) for w in _AUTHORITY_LINKS)
         self.function_words = self.reader.lexicon.function_words
+        self.naming = frozenset(norm(w) for w in _NAMING)
+        self.scoping = frozenset(norm(w) for w in _SCOPING)
+
+    def _quoted(self, text: str, ws) -> tuple[str | None, str | None, list[tuple[int, int]]]:
+        """The quoted name and business scope of a description ("named \"X Ltd\""), and
+        the spans of every quotation (their words are data, not a description)."""
+        name = scope = None
+        spans: list[tuple[int, int]] = []
+        i = 0
+        while i < len(text):
+            close = _QUOTES.get(text[i])
+            if close is None or (text[i] == "'" and i and text[i - 1].isalnum()):
+                i += 1
+                continue
+            end = text.find(close, i + 1)
+            if end == -1:
+                break
+            spans.append((i, end + 1))
+            before = [w.norm for w in ws if w.end <= i][-2:]
+            inner = text[i + 1 : end].strip()
+            if any(w in self.scoping for w in before) and scope is None:
+                scope = inner
+            elif any(w in self.naming for w in before) and name is None:
+                name = inner
+            i = end + 1
+        return name, scope, spans
 
     # ---------------------------------------------------------------- parties
     @staticmethod
@@ -139,6 +170,16 @@ class Describer:
         reader_ = self.reader
         lex = reader_.lexicon
         ws = reader_.words(text)
+        name, scope, quoted = self._quoted(text, ws)
+        if quoted:  # a quoted name or scope is screened, not read as a description
+            kept = []
+            for k, w in enumerate(ws):
+                if any(s <= w.start and w.end <= e for s, e in quoted):
+                    continue
+                if w.joined and (not kept or kept[-1] is not ws[k - 1]):
+                    w = w._replace(joined=False)  # the word before it was quoted away
+                kept.append(w)
+            ws = kept
         raw = reader_.matcher.find(text, None, ws)
         matches = reader_.light(raw)
         recognised: list[Recognised] = []
@@ -269,8 +310,8 @@ class Describer:
                 holds=tuple(holds),
                 lacks=tuple(lacks),
                 flags=tuple(flags),
-                name=None,
-                business_scope=None,
+                name=name,
+                business_scope=scope,
             )
         recognised.sort(key=lambda r: r.span.start)
         return Described.trusted(

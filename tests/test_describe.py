@@ -154,3 +154,18 @@ def test_any_sentence_of_vocabulary_words_gets_a_verdict_or_needs_an_actor(text)
         assert described.needs[0] == "actor"
         return
     assert regnotice.check(NOTICE, described.activity).outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome", "terms"),
+    [
+        ('A company registers under the name "Shenzhen Stablecoin Technology Co., Ltd."', "prohibited", ["stablecoin"]),
+        ("A company registers under the name “Shanghai Blue Sky Bakery”", "not_covered", []),
+        ('A company registers with the business scope "software; virtual currency trading"', "prohibited", ["virtual currency"]),
+    ],
+)
+def test_a_quoted_name_or_business_scope_is_screened(text, outcome, terms):
+    described = regnotice.describe(text)
+    assert not described.unrecognised, described.unrecognised
+    verdict = regnotice.check(NOTICE, described.activity)
+    assert verdict.outcome == outcome and [h.term for h in verdict.hits] == terms
