@@ -108,6 +108,7 @@ class Registry:
     def __init__(self, agencies: dict[str, Agency], parties: dict[str, Party], source: str = "<registry>") -> None:
         self.agencies = agencies
         self.parties = parties
+        self.source = source
         self._by_spelling: dict[str, str] = {}
         self._resolved: dict[str, str | None] = {}  # mention as written -> id, memoised
         for entry in (*agencies.values(), *parties.values()):

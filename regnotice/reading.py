@@ -40,7 +40,7 @@ class Reader:
         try:
             self.matcher = PhraseMatcher(entries, lex.normalise)
         except ValueError as exc:  # one phrase, stemmed, names two entries of one kind
-            raise RuleFileError(f"{reg_source(reg)} and {lex.source}: {exc}") from None
+            raise RuleFileError(f"{reg.source} and {lex.source}: {exc}") from None
 
     def words(self, text: str) -> list[Word]:
         return self.lexicon.words(text)
@@ -90,10 +90,6 @@ class Reader:
                 return found
             return self.matcher.lookup(phrase, kind)
         return self.lexicon.resolve(kind, phrase)
-
-
-def reg_source(reg: Registry) -> str:
-    return getattr(reg, "source", "the registry")
 
 
 @lru_cache(maxsize=1)

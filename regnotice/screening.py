@@ -80,7 +80,7 @@ __all__ = [
     "screen_file",
 ]
 
-from ._screen.matcher import FIELDS, TERMS_FILE, Hit, RuleRef, Screener, term_spellings
+from ._screen.matcher import FIELDS, Hit, RuleRef, Screener, term_spellings
 
 # ---------------------------------------------------------------------------- the notice's screens
 

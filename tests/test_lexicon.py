@@ -160,3 +160,18 @@ def test_finding_concepts_in_any_text_never_fails_and_spans_hold(text):
     for m in reader().find(text):
         assert 0 <= m.start < m.end <= len(text)
         assert m.kind in ("actions", "objects", "territory", "qualifiers", "conditions", "party", "agency")
+
+
+def test_a_registry_spelling_and_a_lexicon_phrase_that_stem_alike_in_one_kind_are_an_error(tmp_path):
+    """Two registry spellings that differ as written but not once stemmed ("person" and
+    "persons" for two parties) are refused by the reader, naming both files."""
+    from regnotice.agencies import load_registry
+    from regnotice.reading import Reader
+
+    path = tmp_path / "agencies.yaml"
+    path.write_text(
+        "parties:\n  a:\n    name: person\n  b:\n    name: persons\n", encoding="utf-8"
+    )
+    with pytest.raises(RuleFileError) as caught:
+        Reader(LEX, load_registry(path))
+    assert "agencies.yaml" in str(caught.value) and "names both 'a' and 'b'" in str(caught.value)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib
 import json
 import re
-import sys
 import types
 import typing
 from pathlib import Path

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import regnotice
 import regnotice._screen.matcher as matcher_module
 import regnotice.screening as screen_module
-from regnotice.models import Notice, Prohibition, Span
+from regnotice.models import Prohibition, Span
 from regnotice.screening import FIELDS, Hit, RuleRef, Screener, cited_rules, screener
 
 RULE_TERMS = ("virtual currency", "virtual asset", "cryptocurrency", "crypto asset", "stablecoin", "real-world asset tokenization", "RWA")
@@ -307,7 +307,6 @@ def test_name_and_business_scope_cite_the_clause_8_prohibition(field):
 
 
 def test_ad_cites_clause_7_and_the_clause_8_advertisement_rule():
-    notice = regnotice.load()
     (seven,) = [r for r in rules_for(7) if r.kind == "prohibition"]
     (hit,) = regnotice.screen("Buy RWA tokens now", field="ad")
     assert (hit.clause, hit.marker, hit.rule_id, hit.quote) == (7, "(7)", seven.id, seven.quote)
