@@ -5,7 +5,15 @@ here finds the grammar's cue phrases and hands the parser the text between them 
 token typed by what follows it (``SUBJ``, ``ARG``, ``TAIL``; see the grammar's header).
 The Transformer turns each grammar rule into a typed rule; the parts it names
 (bearers, activities, agencies, conditions) are split into list items and resolved
-against the registry (``agencies.py``) here, each part with its own span.
+against the registry (``agencies.py``) here, each part with its own span. Then
+``facts.py`` reads the typed facts of each rule from its parts through the lexicon and the
+registry (actions, objects, territory, served parties, qualifiers; the parties a penalty
+reaches): ids, each with the words it came from and their span. What the checker evaluates
+is these facts, and only these.
+
+Modules: ``lexer`` (cue lexers, the grammar), ``lists`` (list splitting), ``parts``
+(parts, conditions, references), ``transformer`` (one method per grammar rule), ``facts``
+(lexicon and registry ids), ``rules`` (the driver: sentences, clauses, a notice).
 
 A sentence the grammar does not accept is kept as an ``unmodeled`` rule, with its span.
 
