@@ -154,6 +154,24 @@ class Terms:
             raise UnknownTerm(f"unknown flag {_short(term)}{hint(term, self.lexicon.phrases('qualifiers'))}")
         return found
 
+    def conditions(self, term: str) -> tuple[tuple[str, str | None], ...]:
+        """The conditions a phrase names: one ("consent of the CAC"), or several of one
+        authority ("consent and filing of the relevant departments")."""
+        return self._cached("conditions", term, self._conditions)
+
+    def _conditions(self, term: str) -> tuple[tuple[str, str | None], ...]:
+        try:
+            return (self._condition(term),)
+        except UnknownTerm:
+            if len(term) > _LONGEST_TERM or ":" in term:
+                raise
+        matches = self.reader.find(term, ("conditions", "agency"))
+        kinds = list(dict.fromkeys(m.id for m in matches if m.kind == "conditions"))
+        agencies = [m.id for m in matches if m.kind == "agency"]
+        if len(kinds) < 2 or len(agencies) > 1 or _uncovered(self.reader, term, matches):
+            raise UnknownTerm(f"unknown condition {_short(term)}{hint(term, self.lexicon.phrases('conditions'))}")
+        return tuple((kind, agencies[0] if agencies else None) for kind in kinds)
+
     def condition(self, term: str) -> tuple[str, str | None]:
         return self._cached("condition", term, self._condition)
 
@@ -239,8 +257,8 @@ class Terms:
             served,
             served_kinds,
             descendants,
-            tuple(self.condition(c) for c in activity.holds) if activity.holds else (),
-            tuple(self.condition(c) for c in activity.lacks) if activity.lacks else (),
+            tuple(c for term in activity.holds for c in self.conditions(term)) if activity.holds else (),
+            tuple(c for term in activity.lacks for c in self.conditions(term)) if activity.lacks else (),
             tuple(self.flag(f) for f in activity.flags) if activity.flags else (),
         )
 
