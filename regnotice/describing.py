@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 from .errors import ActivityError
 from .models import Activity, Described, Recognised, Span, Unrecognised
-from .phrases import Match
+from .phrases import FILLERS, Match
 from .reading import Reader, reader
 
 __all__ = ["describe", "Describer"]
@@ -217,6 +217,16 @@ class Describer:
                 if m.kind == "party":
                     party_spans.append((m.start, m.end))
 
+        if actor is None:
+            # "Bitcoin miners operate ...": a phrase that names an action and also a party is
+            # the actor when the description names no other
+            for m in matches:
+                alternatives = reader_.matcher.phrases.get(tuple(w.norm for w in ws if m.start <= w.start and w.end <= m.end and w.norm not in FILLERS), {})
+                if m.kind != "party" and "party" in alternatives:
+                    actor = alternatives["party"]
+                    note("actor", actor, m.start, m.end)
+                    in_groups.add(id(m))
+                    break
         obj = where = None
         actions: list[str] = []
         holds: list[str] = []
