@@ -33,11 +33,12 @@ description that names no actor yields no activity, and ``needs`` says so.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .errors import ActivityError
-from .models import Activity, Described, Recognised, Span, Unrecognised
+from .models import Activity, Described, Recognised, Span, Unrecognised, build
 from .phrases import FILLERS, Match
 from .reading import Reader, reader
 
@@ -55,6 +56,7 @@ _AUTHORITY_LINKS = ("of", "from", "by", "the")
 _NAMING = ("name", "named", "called", "as")
 _SCOPING = ("scope",)
 _QUOTES = {'"': '"', "“": "”", "「": "」", "‘": "’", "'": "'"}
+_OPENING = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
 
 
 @dataclass
@@ -97,9 +99,13 @@ class Describer:
         name = scope = None
         spans: list[tuple[int, int]] = []
         i = 0
-        while i < len(text):
-            close = _QUOTES.get(text[i])
-            if close is None or (text[i] == "'" and i and text[i - 1].isalnum()):
+        while True:
+            found = _OPENING.search(text, i)
+            if found is None:
+                break
+            i = found.start()
+            close = _QUOTES[text[i]]
+            if text[i] == "'" and i and text[i - 1].isalnum():  # an apostrophe: "bank's"
                 i += 1
                 continue
             end = text.find(close, i + 1)
@@ -185,7 +191,8 @@ class Describer:
         recognised: list[Recognised] = []
 
         def note(field_: str, ident: str, start: int, end: int) -> None:
-            recognised.append(Recognised.trusted(field=field_, id=ident, text=text[start:end], span=Span.trusted(start=start, end=end)))
+            span = build(Span, {"start": start, "end": end})
+            recognised.append(build(Recognised, {"field": field_, "id": ident, "text": text[start:end], "span": span}))
 
         # parties: the actor and those served
         actor = None
@@ -220,9 +227,13 @@ class Describer:
         if actor is None:
             # "Bitcoin miners operate ...": a phrase that names an action and also a party is
             # the actor when the description names no other
+            starts = [w.start for w in ws]
             for m in matches:
-                alternatives = reader_.matcher.phrases.get(tuple(w.norm for w in ws if m.start <= w.start and w.end <= m.end and w.norm not in FILLERS), {})
-                if m.kind != "party" and "party" in alternatives:
+                if m.kind == "party":
+                    continue
+                key = tuple(w.norm for w in ws[bisect_left(starts, m.start) : bisect_left(starts, m.end)] if w.norm not in FILLERS)
+                alternatives = reader_.matcher.phrases.get(key, {})
+                if "party" in alternatives:
                     actor = alternatives["party"]
                     note("actor", actor, m.start, m.end)
                     in_groups.add(id(m))
@@ -303,7 +314,7 @@ class Describer:
                 continue
             if w.norm in self.function_words or w.norm in self.negations:
                 continue
-            unrecognised.append(Unrecognised.trusted(text=text[w.start : w.end], span=Span.trusted(start=w.start, end=w.end)))
+            unrecognised.append(build(Unrecognised, {"text": text[w.start : w.end], "span": build(Span, {"start": w.start, "end": w.end})}))
         needs: list[str] = []
         if actor is None:
             needs.append("actor")
