@@ -142,6 +142,9 @@ class Describer:
             if m.kind not in ("party", "territory"):
                 current = None
                 continue
+            if current is not None and m.kind == "party" and all(x.kind == "territory" for x in current.matches):
+                current.matches.append(m)  # the party a place opened the group for
+                continue
             if current is not None:
                 words = self._between(ws, starts, current.end, m.start)
                 links = self.placing if m.kind == "territory" else self.joining
@@ -152,9 +155,11 @@ class Describer:
                     continue
                 current = None
             if m.kind == "territory":
-                # a place opens a group only right before a party: "a Shenzhen company"
+                # a place opens a group only right before a party: "a Shenzhen company", "a
+                # domestic real estate developer" (a few words no concept names may stand between)
                 nxt = matches[i + 1] if i + 1 < len(matches) else None
-                if nxt is None or nxt.kind != "party" or not all(w in self.joining for w in self._between(ws, starts, m.end, nxt.start)):
+                between = self._between(ws, starts, m.end, nxt.start) if nxt is not None else []
+                if nxt is None or nxt.kind != "party" or len(between) > 3 or any(c in text[m.end : nxt.start] for c in ",;:()"):
                     continue
             k = bisect_left(starts, m.start)
             current = _Group([m], serving=k > 0 and ws[k - 1].norm in self.serving)
@@ -200,9 +205,27 @@ class Describer:
         actor_place = None
         party_spans: list[tuple[int, int]] = []
         in_groups: set[int] = set()
-        # an agency named before any party acts itself ("an industry association warned ...")
-        first_agency = next((m for m in matches if m.kind == "agency"), None)
         groups = self._groups(text, ws, matches)
+        first = next((g.start for g in groups if not g.serving), len(text))
+        if first > 0:
+            # "Bitcoin miners operate ...", "an exchange in Beijing lets users ...": before the
+            # first party named, a phrase that names an action and also a party is a party
+            starts = [w.start for w in ws]
+            for k, m in enumerate(matches):
+                if m.start >= first:
+                    break
+                if m.kind in ("party", "agency", "territory", "conditions"):
+                    continue
+                key = tuple(w.norm for w in ws[bisect_left(starts, m.start) : bisect_left(starts, m.end)] if w.norm not in FILLERS)
+                party = reader_.matcher.phrases.get(key, {}).get("party")
+                if party is not None:
+                    matches = [*matches[:k], m._replace(kind="party", id=party), *matches[k + 1 :]]
+                    groups = self._groups(text, ws, matches)
+                    break
+        # an agency named before any party and after no condition acts itself ("an
+        # industry association warned ..."); after a condition it is the authority
+        first_agency = next((m for m in matches if m.kind in ("agency", "conditions")), None)
+        first_agency = first_agency if first_agency is not None and first_agency.kind == "agency" else None
         first_group = next((g for g in groups if not g.serving), None)
         agency_acts = first_agency is not None and (first_group is None or first_agency.start < first_group.start)
         if agency_acts:
@@ -224,20 +247,6 @@ class Describer:
                 if m.kind == "party":
                     party_spans.append((m.start, m.end))
 
-        if actor is None:
-            # "Bitcoin miners operate ...": a phrase that names an action and also a party is
-            # the actor when the description names no other
-            starts = [w.start for w in ws]
-            for m in matches:
-                if m.kind == "party":
-                    continue
-                key = tuple(w.norm for w in ws[bisect_left(starts, m.start) : bisect_left(starts, m.end)] if w.norm not in FILLERS)
-                alternatives = reader_.matcher.phrases.get(key, {})
-                if "party" in alternatives:
-                    actor = alternatives["party"]
-                    note("actor", actor, m.start, m.end)
-                    in_groups.add(id(m))
-                    break
         obj = where = None
         actions: list[str] = []
         holds: list[str] = []
@@ -287,6 +296,10 @@ class Describer:
                 if m.id not in flags:
                     flags.append(m.id)
                 note("flags", m.id, m.start, m.end)
+                lacking = lex.get("qualifiers", m.id).lacks  # "without authorization"
+                if lacking is not None and lacking not in lacks:
+                    lacks.append(lacking)
+                    note("lacks", lacking, m.start, m.end)
         if obj is None:  # "a bitcoin exchange": the object its name gives
             for start, end in party_spans:
                 inner = reader_.find(text[start:end], ("objects",))

@@ -50,6 +50,7 @@ class Concept(BaseModel):
     light: tuple[str, ...] = ()
     parents: tuple[str, ...] = ()
     flag: bool = False
+    lacks: Union[str, None] = None
     note: Union[str, None] = None
 
     @property
@@ -65,6 +66,7 @@ class _ConceptBody(BaseModel):
     light: list[str] = Field(default_factory=list, description="light verbs naming the concept only beside no more specific one")
     parents: list[str] = Field(default_factory=list)
     flag: bool = Field(False, description="a qualifier an activity must carry as a flag for a rule that names it to reach it")
+    lacks: Union[str, None] = Field(None, description="a condition id the qualifier says is lacking")
     note: Union[str, None] = None
 
 
@@ -140,6 +142,9 @@ class Lexicon:
                         raise RuleFileError(f"{source}: {kind}.{concept.id}: unknown parent {parent!r}{hint(parent, section)}")
             for ident in section:
                 self.ancestors(kind, ident)  # raises on a cycle
+            for concept in section.values():
+                if concept.lacks is not None and concept.lacks not in concepts.get("conditions", {}):
+                    raise RuleFileError(f"{source}: {kind}.{concept.id}: lacks names no condition: {concept.lacks!r}")
 
     def __contains__(self, item: tuple[str, str]) -> bool:
         kind, ident = item
@@ -257,7 +262,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     for kind in SECTIONS:
         section = getattr(checked, kind)
         concepts[kind] = {
-            ident: Concept(id=ident, kind=kind, label=body.label, synonyms=tuple(body.synonyms), light=tuple(body.light), parents=tuple(body.parents), flag=body.flag, note=body.note)
+            ident: Concept(id=ident, kind=kind, label=body.label, synonyms=tuple(body.synonyms), light=tuple(body.light), parents=tuple(body.parents), flag=body.flag, lacks=body.lacks, note=body.note)
             for ident, body in section.items()
         }
     try:

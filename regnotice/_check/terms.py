@@ -258,9 +258,18 @@ class Terms:
             served_kinds,
             descendants,
             tuple(c for term in activity.holds for c in self.conditions(term)) if activity.holds else (),
-            tuple(c for term in activity.lacks for c in self.conditions(term)) if activity.lacks else (),
+            self._lacks(activity),
             tuple(self.flag(f) for f in activity.flags) if activity.flags else (),
         )
+
+    def _lacks(self, activity) -> tuple[tuple[str, str | None], ...]:
+        """The conditions lacking: those named, and those a flag says ("unauthorized")."""
+        out = [c for term in activity.lacks for c in self.conditions(term)] if activity.lacks else []
+        for term in activity.flags:
+            lacking = self.lexicon.get("qualifiers", self.flag(term)).lacks
+            if lacking is not None and (lacking, None) not in out:
+                out.append((lacking, None))
+        return tuple(out)
 
 
 _NONE: frozenset[str] = frozenset()
