@@ -14,6 +14,21 @@ NOTICE = regnotice.load()
 # (description, {field: expected}, expected outcome of the check); none of them is a seed sentence
 TABLE = [
     (
+        "An exchange in Beijing lets users trade bitcoin",
+        {"actor": "virtual-currency-platform", "where": "domestic", "actions": ("trading",)},
+        "prohibited",
+    ),
+    (
+        "A domestic real estate developer tokenizes property income abroad with consent and filing of the relevant departments",
+        {"actor": "domestic-entity", "where": "overseas", "holds": ("consent", "filing:relevant-departments")},
+        None,
+    ),
+    (
+        "An IT service provider offers technical services to an RWA project in Shanghai without authorization",
+        {"actor": "it-service-provider", "lacks": ("authorization",), "flags": ("unauthorized",), "where": "domestic"},
+        "prohibited",
+    ),
+    (
         "A crypto exchange based in Singapore offers bitcoin trading to mainland residents",
         {"actor": "overseas-virtual-currency-platform", "where": "overseas", "served": ("domestic-individual",)},
         None,
