@@ -201,7 +201,10 @@ class Registry:
 
     def territorial(self, territory: str) -> str | None:
         """The party a party of ``territory`` (a lexicon id) is a kind of, if any."""
-        return next((p.id for p in self.parties.values() if p.territory == territory), None)
+        memo = self.__dict__.setdefault("_territorial", {})
+        if territory not in memo:
+            memo[territory] = next((p.id for p in self.parties.values() if p.territory == territory), None)
+        return memo[territory]
 
     def meet(self, party_ids) -> str | None:
         """The most general party that is a kind of every one of ``party_ids`` (one of

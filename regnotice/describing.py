@@ -91,6 +91,14 @@ class Describer:
         self.authority_links = frozenset(norm(w) for w in _AUTHORITY_LINKS)
         self.function_words = self.reader.lexicon.function_words
         self.naming = frozenset(norm(w) for w in _NAMING)
+        # the parties some of whose names name an object ("bitcoin exchanges", "mining machine makers")
+        self.named_objects = frozenset(
+            p.id for p in self.reader.registry.parties.values() if any(self.reader.lexicon.find(sp, ("objects",)) for sp in p.spellings)
+        )
+        # (kind, id) of the phrases that also name a party ("exchange", "miners")
+        self.doubles = frozenset(
+            (kind, ident) for kinds in self.reader.matcher.phrases.values() if "party" in kinds for kind, ident in kinds.items() if kind not in ("party", "agency")
+        )
         self.scoping = frozenset(norm(w) for w in _SCOPING)
 
     def _quoted(self, text: str, ws) -> tuple[str | None, str | None, list[tuple[int, int]]]:
@@ -133,33 +141,35 @@ class Describer:
             out.append(w.norm)
         return out
 
-    def _groups(self, text: str, ws, matches: list[Match]) -> list[_Group]:
-        """The party groups of a description, in order."""
-        starts = [w.start for w in ws]
+    def _groups(self, text: str, ws, matches: list[Match], starts: list[int]) -> list[_Group]:
+        """The party groups of a description, in order (``starts``: the words' starts)."""
+        if not any(m.kind == "party" for m in matches):
+            return []
         groups: list[_Group] = []
         current: _Group | None = None
+        joining, placing = self.joining, self.placing | self.joining
         for i, m in enumerate(matches):
-            if m.kind not in ("party", "territory"):
+            kind = m.kind
+            if kind != "party" and kind != "territory":
                 current = None
                 continue
-            if current is not None and m.kind == "party" and all(x.kind == "territory" for x in current.matches):
-                current.matches.append(m)  # the party a place opened the group for
-                continue
             if current is not None:
+                if kind == "party" and all(x.kind == "territory" for x in current.matches):
+                    current.matches.append(m)  # the party a place opened the group for
+                    continue
                 words = self._between(ws, starts, current.end, m.start)
-                links = self.placing if m.kind == "territory" else self.joining
-                if "," not in text[current.end : m.start] and all(w in links | self.joining for w in words) and (
-                    m.kind == "territory" or all(w in self.joining for w in words)
-                ):
+                links = placing if kind == "territory" else joining
+                if "," not in text[current.end : m.start] and all(w in links for w in words):
                     current.matches.append(m)
                     continue
                 current = None
-            if m.kind == "territory":
+            if kind == "territory":
                 # a place opens a group only right before a party: "a Shenzhen company", "a
                 # domestic real estate developer" (a few words no concept names may stand between)
                 nxt = matches[i + 1] if i + 1 < len(matches) else None
-                between = self._between(ws, starts, m.end, nxt.start) if nxt is not None else []
-                if nxt is None or nxt.kind != "party" or len(between) > 3 or any(c in text[m.end : nxt.start] for c in ",;:()"):
+                if nxt is None or nxt.kind != "party" or any(c in text[m.end : nxt.start] for c in ",;:()"):
+                    continue
+                if len(self._between(ws, starts, m.end, nxt.start)) > 3:
                     continue
             k = bisect_left(starts, m.start)
             current = _Group([m], serving=k > 0 and ws[k - 1].norm in self.serving)
@@ -205,22 +215,22 @@ class Describer:
         actor_place = None
         party_spans: list[tuple[int, int]] = []
         in_groups: set[int] = set()
-        groups = self._groups(text, ws, matches)
+        starts = [w.start for w in ws]
+        groups = self._groups(text, ws, matches, starts)
         first = next((g.start for g in groups if not g.serving), len(text))
         if first > 0:
             # "Bitcoin miners operate ...", "an exchange in Beijing lets users ...": before the
             # first party named, a phrase that names an action and also a party is a party
-            starts = [w.start for w in ws]
             for k, m in enumerate(matches):
                 if m.start >= first:
                     break
-                if m.kind in ("party", "agency", "territory", "conditions"):
+                if (m.kind, m.id) not in self.doubles:  # most phrases name no party too
                     continue
                 key = tuple(w.norm for w in ws[bisect_left(starts, m.start) : bisect_left(starts, m.end)] if w.norm not in FILLERS)
                 party = reader_.matcher.phrases.get(key, {}).get("party")
                 if party is not None:
                     matches = [*matches[:k], m._replace(kind="party", id=party), *matches[k + 1 :]]
-                    groups = self._groups(text, ws, matches)
+                    groups = self._groups(text, ws, matches, starts)
                     break
         # an agency named before any party and after no condition acts itself ("an
         # industry association warned ..."); after a condition it is the authority
@@ -244,7 +254,7 @@ class Describer:
                 served.append(party)
             for m in group.matches:
                 note(("actor" if is_actor else "served") if m.kind == "party" else "where", m.id, m.start, m.end)
-                if m.kind == "party":
+                if m.kind == "party" and m.id in self.named_objects:
                     party_spans.append((m.start, m.end))
 
         obj = where = None
@@ -302,7 +312,10 @@ class Describer:
                     note("lacks", lacking, m.start, m.end)
         if obj is None:  # "a bitcoin exchange": the object its name gives
             for start, end in party_spans:
-                inner = reader_.find(text[start:end], ("objects",))
+                inside = ws[bisect_left(starts, start) : bisect_left(starts, end)]
+                if inside and inside[0].joined:
+                    inside[0] = inside[0]._replace(joined=False)
+                inner = reader_.matcher.find(text, ("objects",), inside)
                 if inner:
                     obj = inner[0].id
                     break
@@ -335,22 +348,30 @@ class Describer:
             needs.append("actions")
         activity = None
         if actor is not None:
-            activity = Activity.trusted(
-                actor=actor,
-                actions=tuple(actions),
-                object=obj,
-                where=where,
-                served=tuple(served),
-                holds=tuple(holds),
-                lacks=tuple(lacks),
-                flags=tuple(flags),
-                name=name,
-                business_scope=scope,
+            activity = build(
+                Activity,
+                {
+                    "actor": actor,
+                    "actions": tuple(actions),
+                    "object": obj,
+                    "where": where,
+                    "served": tuple(served),
+                    "holds": tuple(holds),
+                    "lacks": tuple(lacks),
+                    "flags": tuple(flags),
+                    "name": name,
+                    "business_scope": scope,
+                },
             )
-        recognised.sort(key=lambda r: r.span.start)
-        return Described.trusted(
-            text=text, activity=activity, recognised=tuple(recognised), unrecognised=tuple(unrecognised), needs=tuple(needs)
+        recognised.sort(key=_START)
+        return build(
+            Described,
+            {"text": text, "activity": activity, "recognised": tuple(recognised), "unrecognised": tuple(unrecognised), "needs": tuple(needs)},
         )
+
+
+def _START(r: Recognised) -> int:
+    return r.span.start
 
 
 _DESCRIBER: list[Describer] = []

@@ -56,13 +56,21 @@ class Match(NamedTuple):
 
 def words(text: str, normalise: Callable[[str], str], base: int = 0) -> list[Word]:
     """The words of ``text``, normalised, each with its span (offset by ``base``)."""
-    out: list[Word] = []
-    last = None
-    join = _JOIN.fullmatch
-    new = tuple.__new__  # a NamedTuple's own __new__ is a Python function: 3x slower
+    found = list(_WORD.finditer(text))
+    if not found:
+        return []
     memo = getattr(normalise, "memo", None)
-    get = memo.get if memo is not None else (lambda w: None)
-    for m in _WORD.finditer(text):
+    if memo is not None:
+        get = memo.get
+        norms = [get(w) or normalise(w) for w in (m.group() for m in found)]
+    else:
+        norms = [normalise(m.group()) for m in found]
+    out: list[Word] = []
+    append = out.append
+    new = tuple.__new__  # a NamedTuple's own __new__ is a Python function: 3x slower
+    join = _JOIN.fullmatch
+    last = None
+    for m, norm in zip(found, norms):
         start, end = m.span()
         if last is None:
             joined = False
@@ -70,11 +78,7 @@ def words(text: str, normalise: Callable[[str], str], base: int = 0) -> list[Wor
             joined = True
         else:
             joined = join(text, last, start) is not None
-        word = m.group()
-        norm = get(word)
-        if norm is None:
-            norm = normalise(word)
-        out.append(new(Word, (norm, start + base, end + base, joined)))
+        append(new(Word, (norm, start + base, end + base, joined)))
         last = end
     return out
 
@@ -124,8 +128,7 @@ class PhraseMatcher:
         new = tuple.__new__
         i, n = 0, len(ws)
         while i < n:
-            first = ws[i][0]
-            node = root.get(first) if first not in FILLERS else None
+            node = root.get(ws[i][0])  # no phrase opens with a filler: the trie has none at its root
             if node is None:
                 i += 1
                 continue
@@ -135,10 +138,14 @@ class PhraseMatcher:
             while True:
                 entry = node.get(None)
                 if entry:
-                    for kind, ident in entry.items():
-                        if wanted is None or kind in wanted:
-                            best = (j, kind, ident)
-                            break
+                    if wanted is None:
+                        kind, ident = next(iter(entry.items()))
+                        best = (j, kind, ident)
+                    else:
+                        for kind, ident in entry.items():
+                            if kind in wanted:
+                                best = (j, kind, ident)
+                                break
                 j += 1
                 # the next word of the phrase: fillers inside a phrase are skipped
                 while j < limit and ws[j][3] and ws[j][0] in FILLERS:
