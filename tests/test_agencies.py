@@ -46,7 +46,29 @@ SPELLINGS = [
     ("domestic entities", "domestic-entity"),
     ("foreign entities controlled by them", "foreign-entity-controlled-by-domestic"),
     ("any unit or individual", "any-unit-or-individual"),
+    # the bodies of the older notices of the family (2013, 2017, 2021) and the associations
+    ("PBC", "pboc"),
+    ("China Banking Regulatory Commission", "cbrc"),
+    ("CIRC", "circ"),
+    ("State Administration for Industry and Commerce", "saic"),
+    ("Ministry of Finance", "mof"),
+    ("National Energy Administration", "nea"),
+    ("国家能源局", "nea"),
+    ("Internet Finance Association of China", "nifa"),
+    ("Securities Association of China", "sac"),
+    ("China Payment and Clearing Association", "pcac"),
+    ("China Banking Association", "cba"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("old", "today"),
+    [("cbrc", "nfra"), ("circ", "nfra"), ("cbirc", "nfra"), ("saic", "samr"), ("pboc", "pboc")],
+)
+def test_successions_are_dated_and_followed_to_the_body_of_today(old, today):
+    assert REG.current(old) == today
+    if old != today:
+        assert REG.agencies[old].succeeded_in in (2018, 2023)
 
 
 @pytest.mark.parametrize(("mention", "expected"), SPELLINGS)
