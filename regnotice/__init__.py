@@ -32,6 +32,7 @@ __all__ = [
     "describe",
     "load_rules",
     "load_activities",
+    "page_text",
     "screen",
     "agencies",
     "RegnoticeError",
@@ -104,6 +105,15 @@ def describe(text: str):
 
         _LAZY["describe"] = impl
     return impl(text)
+
+
+def page_text(html: str):
+    """The text of a saved HTML page (``PageText``): block elements as lines, scripts and
+    navigation dropped, references decoded, and ``html_offset(i)`` mapping each character
+    back to the HTML. ``regnotice.parse(html)`` parses this text."""
+    from .webpage import page_text as _page_text
+
+    return _page_text(html)
 
 
 def load_activities(path):

@@ -30,6 +30,7 @@ from .front import read_front_matter
 from .grammar import notice_parser, terminal_regex
 from .lines import LineIndex
 from .models import Anomaly, Clause, Notice, Span
+from .webpage import looks_like_html, page_text
 from .transform import NoticeTransformer
 
 __all__ = ["parse", "parse_all"]
@@ -411,6 +412,8 @@ def _notices(text: str, source: str | None) -> Iterator[Notice]:
     out first, so the first notice already reports every other copy."""
     if not isinstance(text, str):
         raise TypeError(f"parse() takes text (str), not {type(text).__name__}")
+    if looks_like_html(text):  # a saved web page: its text, read through an HTML parser
+        text = page_text(text).text
     locator, regions = _regions(text, source)
     lines = LineIndex(text)
     if len(regions) == 1:  # one notice: nothing to compare
@@ -445,7 +448,9 @@ def parse_all(text: str, source: str | None = None) -> list[Notice]:
 def parse(text: str, source: str | None = None) -> Notice:
     """Parse a notice, or a whole page that contains one.
 
-    ``source`` names the text in error messages (a file name). The first notice in the
+    ``source`` names the text in error messages (a file name). A saved HTML page is read
+    through :func:`regnotice.webpage.page_text` first, and the spans point into its text
+    (``page_text(html).html_offset`` maps them back to the HTML). The first notice in the
     page is returned; further copies, identical or not, are reported in its
     ``anomalies``. Raises :class:`~regnotice.errors.NoticeNotFound` when the page holds
     no notice and :class:`~regnotice.errors.NoticeSyntaxError` when it holds a broken one.

@@ -23,6 +23,7 @@ EXPECTED_ALL = {
     "describe",
     "load_rules",
     "load_activities",
+    "page_text",
     "screen",
     "agencies",
     "RegnoticeError",

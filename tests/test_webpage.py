@@ -1,0 +1,122 @@
+"""Saved web pages: their text through an HTML parser, and the map back to the HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import regnotice
+from regnotice.cli import app
+from regnotice.webpage import looks_like_html, page_text
+
+EXTERNAL = Path(__file__).resolve().parents[2] / "shared" / "external"
+NDRC = EXTERNAL / "ndrc-2021-1283-zh.html"
+
+
+def assert_maps_back(page) -> None:
+    """Every character of the text comes from the HTML: itself, or the reference or the
+    tag that made it."""
+    for i, ch in enumerate(page.text):
+        at = page.html_offset(i)
+        assert 0 <= at <= len(page.html)
+        if ch not in " \n":
+            assert page.html[at] in (ch, "&"), (i, ch, page.html[at : at + 10])
+        elif ch == "\n" and at < len(page.html):
+            assert page.html[at] == "<" or page.html[at - 1 : at + 1].strip() == "" or at == len(page.html)
+
+
+@pytest.mark.skipif(not NDRC.exists(), reason="the shared/external pages are not beside this checkout")
+def test_the_ndrc_page_reads_as_lines_without_scripts_or_hidden_navigation():
+    html = NDRC.read_text(encoding="utf-8")
+    page = page_text(html)
+    lines = page.text.splitlines()
+    assert "各省、自治区、直辖市人民政府，新疆生产建设兵团：" in lines
+    assert any(line.startswith("一、充分认识") for line in lines)
+    assert any(line.startswith("（一）指导思想") for line in lines)
+    assert "jdFlag" not in page.text and "forPrintEventListenerFn" not in page.text  # scripts and handlers
+    assert "相关政策与解读" not in page.text  # a block hidden with display:none
+    assert_maps_back(page)
+
+
+TABLE = [
+    ("<p>a &amp; b</p>", "a & b\n"),
+    ("<p>&#12290;&#x3002;</p>", "。。\n"),
+    ("<div>one<br>two<br/>three</div>", "one\ntwo\nthree\n"),
+    ("<p>  spaced \n\t out  </p><p></p><p>x</p>", "spaced out\nx\n"),
+    ("<ul><li>first</li><li>second</li></ul>", "first\nsecond\n"),
+    ("<p>a<span>b</span>c</p>", "abc\n"),
+    ("<style>p {}</style><script>if (a < b) x();</script><p>kept</p>", "kept\n"),
+    ("<div style='display: none'>gone<div>also gone</div></div><p>kept</p>", "kept\n"),
+    ("<nav>menu</nav><p>kept</p>", "kept\n"),
+    ("<p>unclosed <b>bold", "unclosed bold\n"),
+    ("<p>a</p></div></div><p>b</p>", "a\nb\n"),  # stray end tags
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize(("html", "text"), TABLE, ids=[h[:30] for h, _ in TABLE])
+def test_html_to_text(html, text):
+    page = page_text(html)
+    assert page.text == text
+    assert_maps_back(page)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_html"),
+    [
+        ("<!DOCTYPE html><html>", True),
+        ("\ufeff  <html lang='zh'>", True),
+        ("<!-- saved --><html>", True),
+        ("<meta charset='utf-8'><p>x</p>", True),
+        ("(I) Virtual currencies are not <b>legal</b> tender.", False),
+        ("To the people's governments:", False),
+    ],
+)
+def test_pages_are_told_from_text(text, is_html):
+    assert looks_like_html(text) is is_html
+
+
+def test_a_notice_saved_as_html_parses_to_the_same_rules_and_maps_back():
+    notice = regnotice.load()
+    body = "".join(f"<p>{line.replace('&', '&amp;')}</p>\n" for line in notice.text.splitlines() if line.strip())
+    html = f"<!DOCTYPE html><html><head><title>PBOC</title></head><body><nav>Home</nav>{body}<script>track()</script></body></html>"
+    parsed = regnotice.parse(html)
+    assert parsed.ordinals == notice.ordinals and parsed.number == notice.number
+    assert [r.quote for r in regnotice.extract(parsed).rules] == [r.quote for r in regnotice.extract(notice).rules]
+    page = regnotice.page_text(html)
+    clause = parsed.clause("XIII")
+    start, end = page.html_span(clause.span.start, clause.span.end)
+    assert page.html[start:end].startswith("(XIII) Without the approval")
+
+
+def test_hostile_markup_is_read_or_refused_cleanly():
+    deep = "<div>" * 20_000 + "text" + "</div>" * 20_000
+    assert page_text("<html>" + deep).text == "text\n"
+    huge_attribute = "<p title='" + "x" * 1_000_000 + "'>kept</p>"
+    assert page_text(huge_attribute).text == "kept\n"
+    broken = "<p <<< >>> <div =='' \"unterminated <script> never closed"
+    assert isinstance(page_text(broken).text, str)
+    with pytest.raises(regnotice.InputError):
+        page_text(None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["<p>", "</p>", "<div>", "</div>", "<br>", "&amp;", "&#x41;", "&bogus;", "<script>", "</script>", "text", " ", "\n", "<", ">", "&", "中文", "<!--", "-->"]), max_size=40).map("".join))
+def test_any_markup_gives_text_that_maps_back(html):
+    page = page_text(html)
+    assert_maps_back(page)
+    assert "\n\n" not in page.text
+
+
+def test_cli_parse_reads_a_saved_page(tmp_path):
+    notice = regnotice.load()
+    body = "".join(f"<p>{line.replace('&', '&amp;')}</p>" for line in notice.text.splitlines() if line.strip())
+    path = tmp_path / "page.html"
+    path.write_text(f"<!DOCTYPE html><html><body>{body}</body></html>", encoding="utf-8")
+    result = CliRunner().invoke(app, ["parse", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert '"Yinfa"' in result.output
