@@ -15,38 +15,57 @@ True
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Iterable
 
+from .errors import RuleFileError
 from .models import Block, Citation, DocNumber, Span
+from .yamlio import load_yaml
 
 __all__ = ["parse_doc_number", "find_doc_numbers", "read_front_matter"]
 
-# Pinyin of the Chinese document-number prefixes (机关代字) regnotice knows.
-_CHINESE_PREFIX = {
-    "银发": "Yinfa",
-    "银办发": "Yinbanfa",
-    "国发": "Guofa",
-    "国办发": "Guobanfa",
-    "发改能源": "Fagai Nengyuan",
-    "发改运行": "Fagai Yunxing",
-    "证监发": "Zhengjianfa",
-    "汇发": "Huifa",
-    "工信部": "Gongxinbu",
-    "公通字": "Gongtongzi",
-}
+def _load_prefixes() -> tuple[dict[str, str], dict[str, str]]:
+    """(Chinese prefix -> romanisation, English form -> romanisation), from
+    ``docnumbers.yaml`` (data, loaded strictly)."""
+    path = Path(__file__).resolve().parent / "docnumbers.yaml"
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise RuleFileError(f"{path}:1: expected a mapping of romanisations to their zh and en forms")
+    chinese: dict[str, str] = {}
+    english: dict[str, str] = {}
+    for canonical, forms in data.items():
+        if not isinstance(forms, dict) or set(forms) - {"zh", "en"} or not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in forms.values()):
+            raise RuleFileError(f"{path}: {canonical!r}: expected zh and en, each a list of strings")
+        for table, key in ((chinese, "zh"), (english, "en")):
+            for form in forms.get(key, []):
+                if table.get(form, canonical) != canonical:
+                    raise RuleFileError(f"{path}: {form!r} names both {table[form]!r} and {canonical!r}")
+                table[form] = str(canonical)
+    return chinese, english
+
+
+_CHINESE_PREFIX, _ENGLISH_PREFIX = _load_prefixes()
+# The English forms the data knows, read just before a bracketed year (longest first).
+_EN_KNOWN = re.compile(
+    "(?:" + "|".join(re.escape(f).replace(r"\ ", "[ \u00a0]+") for f in sorted(_ENGLISH_PREFIX, key=len, reverse=True)) + r")(?=[ \u00a0]*$)"
+)
 
 # English numbers are found by their bracketed year and "No.", then the issuer's
 # prefix (up to four capitalised words) is read just before it: cheaper than trying a
 # prefix at every position of a long paragraph. The anchor opens with its bracket, so
 # the regex engine skips to the brackets instead of trying every position.
-_EN_ANCHOR = re.compile(r"[\[〔【(（][ \u00a0]*(?P<year>\d{4})[ \u00a0]*[\]〕】)）][ \u00a0]*No\.?[ \u00a0]*(?P<seq>\d{1,5})")
-_EN_PREFIX = re.compile(r"[A-Z](?<![\w][A-Z])[\w\-]*(?:[ \u00a0][A-Z][\w\-]*){0,3}(?=[ \u00a0]*$)")
-_ZH_NUMBER = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,6}?)[〔\[【(（](?P<year>\d{4})[〕\]】)）](?P<seq>\d{1,5})号")
+_EN_ANCHOR = re.compile(r"[\[〔【(（﹝][ \u00a0]*(?P<year>\d{4})[ \u00a0]*[\]〕】)）﹞][ \u00a0]*No\.?[ \u00a0]*(?P<seq>\d{1,5})")
+# Up to four capitalised words, joined also by "and", "of" or "for" ("Development and
+# Reform Commission").
+_EN_PREFIX = re.compile(
+    r"[A-Z](?<![\w][A-Z])[\w\-]*(?:[ \u00a0](?:(?:and|of|for)[ \u00a0])?[A-Z][\w\-]*){0,3}(?=[ \u00a0]*$)"
+)
+_ZH_NUMBER = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,6}?)[〔\[【(（﹝](?P<year>\d{4})[〕\]】)）﹞](?P<seq>\d{1,5})号")
 
 
 def _normalise_prefix(prefix: str) -> str:
     """``Yin Fa`` and ``YinFa`` become ``Yinfa``; an agency abbreviation stays."""
-    prefix = _CHINESE_PREFIX.get(prefix, prefix)
+    prefix = _CHINESE_PREFIX.get(prefix) or _ENGLISH_PREFIX.get(" ".join(prefix.split()), prefix)
     words = prefix.split()
     if len(words) > 1 and all(len(w) <= 4 and w[:1].isupper() and w[1:].islower() for w in words):
         return "".join(words).capitalize()
@@ -61,7 +80,7 @@ def find_doc_numbers(text: str, start: int = 0, end: int | None = None) -> list[
     found = []
     for m in _EN_ANCHOR.finditer(text, start, end):
         window = max(start, m.start() - 120)
-        prefix = _EN_PREFIX.search(text, window, m.start())
+        prefix = _EN_KNOWN.search(text, window, m.start()) or _EN_PREFIX.search(text, window, m.start())
         if prefix:
             number = DocNumber(prefix=_normalise_prefix(prefix.group()), year=int(m["year"]), seq=int(m["seq"]))
             found.append((prefix.start(), number, Span(start=prefix.start(), end=m.end())))

@@ -34,6 +34,7 @@ REQUIRED_IN_WHEEL = [
     "regnotice/clause_index.json",
     "regnotice/agencies.yaml",
     "regnotice/lexicon.yaml",
+    "regnotice/docnumbers.yaml",
     "regnotice/terms.yaml",
     "regnotice/_data/rules/verdict.schema.json",
     "regnotice/_data/rules/lexicon.schema.json",
