@@ -50,18 +50,19 @@ __all__ = [
 ]
 
 
-def parse(text: str, source: str | None = None):
-    """Parse a notice, or a whole scraped page that contains one, into a ``Notice``."""
+def parse(text: str, source: str | None = None, *, max_size: int | None = None):
+    """Parse a notice, or a whole scraped page (text or HTML) that contains one, into a
+    ``Notice``. A text over ``max_size`` characters (default 20 million) is refused."""
     from .parsing import parse as _parse
 
-    return _parse(text, source)
+    return _parse(text, source, max_size=max_size)
 
 
-def parse_all(text: str, source: str | None = None):
+def parse_all(text: str, source: str | None = None, *, max_size: int | None = None):
     """Every distinct notice in a page, in order."""
     from .parsing import parse_all as _parse_all
 
-    return _parse_all(text, source)
+    return _parse_all(text, source, max_size=max_size)
 
 
 def extract(notice):

@@ -25,7 +25,7 @@ from typing import Iterator
 
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .errors import InvalidReference, NoticeNotFound, NoticeSyntaxError
+from .errors import InputError, InvalidReference, NoticeNotFound, NoticeSyntaxError
 from .front import read_front_matter
 from .grammar import notice_parser, terminal_regex
 from .lines import LineIndex
@@ -407,11 +407,19 @@ def _number(clauses: list[Clause], sections: list, text: str) -> tuple[list[Clau
     return out, anomalies
 
 
-def _notices(text: str, source: str | None) -> Iterator[Notice]:
+#: The largest text parsed (characters), unless a call says otherwise: a larger one is
+#: refused before any work.
+MAX_TEXT = 20_000_000
+
+
+def _notices(text: str, source: str | None, max_size: int | None = None) -> Iterator[Notice]:
     """The distinct notices of a page, parsed lazily in order. The copies are sorted
     out first, so the first notice already reports every other copy."""
     if not isinstance(text, str):
         raise TypeError(f"parse() takes text (str), not {type(text).__name__}")
+    limit = MAX_TEXT if max_size is None else max_size
+    if len(text) > limit:
+        raise InputError(f"{source or '<text>'}: {len(text):,} characters; at most {limit:,} are parsed (max_size=... for more)")
     if looks_like_html(text):  # a saved web page: its text, read through an HTML parser
         text = page_text(text).text
     locator, regions = _regions(text, source)
@@ -439,13 +447,13 @@ def _notices(text: str, source: str | None) -> Iterator[Notice]:
         yield _parse_region(text, view, region, source, notes.get(region.start, []), lines)
 
 
-def parse_all(text: str, source: str | None = None) -> list[Notice]:
+def parse_all(text: str, source: str | None = None, *, max_size: int | None = None) -> list[Notice]:
     """Every distinct notice in ``text``, in order. Identical copies are parsed once
     and reported in the ``anomalies`` of the notice they copy."""
-    return list(_notices(text, source))
+    return list(_notices(text, source, max_size))
 
 
-def parse(text: str, source: str | None = None) -> Notice:
+def parse(text: str, source: str | None = None, *, max_size: int | None = None) -> Notice:
     """Parse a notice, or a whole page that contains one.
 
     ``source`` names the text in error messages (a file name). A saved HTML page is read
@@ -454,5 +462,7 @@ def parse(text: str, source: str | None = None) -> Notice:
     page is returned; further copies, identical or not, are reported in its
     ``anomalies``. Raises :class:`~regnotice.errors.NoticeNotFound` when the page holds
     no notice and :class:`~regnotice.errors.NoticeSyntaxError` when it holds a broken one.
+    A text over ``max_size`` characters (default :data:`MAX_TEXT`, 20 million) is an
+    :class:`~regnotice.errors.InputError` before any work.
     """
-    return next(_notices(text, source))
+    return next(_notices(text, source, max_size))

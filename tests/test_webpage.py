@@ -120,3 +120,12 @@ def test_cli_parse_reads_a_saved_page(tmp_path):
     result = CliRunner().invoke(app, ["parse", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert '"Yinfa"' in result.output
+
+
+def test_a_text_over_the_size_cap_is_refused_before_any_work():
+    with pytest.raises(regnotice.InputError, match="at most 1,000 are parsed"):
+        regnotice.parse("x" * 1001, max_size=1000)
+    with pytest.raises(regnotice.InputError, match="characters"):
+        regnotice.parse_all("x" * 1001, max_size=1000)
+    with pytest.raises(regnotice.NoticeNotFound):
+        regnotice.parse("x" * 999, max_size=1000)  # under the cap: parsed, and no notice found
