@@ -3,76 +3,15 @@
 - ``tree``: the lossless parse of a notice (:class:`Notice`, :class:`Clause`, :class:`Span`, ...);
 - ``rules``: the typed rules extracted from it (:class:`RuleSet`, :class:`Prohibition`,
   :class:`Fact`, ...), the contract a rule file holds;
-- ``verdict``: activities and the verdicts a check returns.
+- ``verdict``: activities, descriptions and the verdicts a check returns.
 """
 
 from __future__ import annotations
 
-from .base import _ALL_FIELDS, _Frozen, build
-from .rules import (
-    RULE_KINDS,
-    Condition,
-    Consequence,
-    Definition,
-    EntryIntoForce,
-    ExceptionRule,
-    Extract,
-    Fact,
-    Obligation,
-    Penalty,
-    Prohibition,
-    Reference,
-    Repeal,
-    Responsibility,
-    Rule,
-    RuleSet,
-    Unmodeled,
-)
-from .tree import Anomaly, Block, Citation, Clause, DocNumber, Gap, Heading, Label, Marker, Notice, Paragraph, Part, SectionHeading, Sentence, Span
-from .verdict import OUTCOMES, Activity, ConditionStatus, Described, ExceptionConsidered, Outcome, Receipt, Recognised, TermHit, Unrecognised, Verdict
+from . import rules, tree, verdict
+from .base import _ALL_FIELDS, _Frozen, build  # noqa: F401 - the trusted constructor, for the stages
+from .rules import *  # noqa: F403
+from .tree import *  # noqa: F403
+from .verdict import *  # noqa: F403
 
-__all__ = [
-    "Span",
-    "Gap",
-    "Sentence",
-    "Paragraph",
-    "Marker",
-    "Heading",
-    "Label",
-    "Clause",
-    "SectionHeading",
-    "Block",
-    "Part",
-    "DocNumber",
-    "Citation",
-    "Anomaly",
-    "Notice",
-    "Fact",
-    "Extract",
-    "Condition",
-    "Prohibition",
-    "ExceptionRule",
-    "Obligation",
-    "Responsibility",
-    "Definition",
-    "Penalty",
-    "Consequence",
-    "Repeal",
-    "EntryIntoForce",
-    "Reference",
-    "Unmodeled",
-    "Rule",
-    "RULE_KINDS",
-    "RuleSet",
-    "Activity",
-    "Described",
-    "Recognised",
-    "Unrecognised",
-    "Receipt",
-    "ConditionStatus",
-    "ExceptionConsidered",
-    "TermHit",
-    "Verdict",
-    "Outcome",
-    "OUTCOMES",
-]
+__all__ = [*tree.__all__, *rules.__all__, *verdict.__all__]
