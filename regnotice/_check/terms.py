@@ -3,8 +3,12 @@ actions, the object, the place, the conditions and the flags through the lexicon
 
 Every field accepts the project's ids and any synonym or inflection the lexicon or the
 registry knows ("bank", "open accounts", "RMB stablecoins", "consent of the relevant
-authorities"). A word neither knows raises :class:`~regnotice.errors.UnknownTerm`,
-naming the closest phrases. Nothing is guessed.
+authorities"). An action or an object may stand with its complements ("issue bonds",
+"sell USDT for yuan"): the concepts the phrase names are read, the other words are not
+used. An actor or a served party is read from its phrase (see :meth:`Terms._party`). A
+phrase that names no concept of its field raises :class:`~regnotice.errors.UnknownTerm`,
+naming the closest phrases; so does a condition with a word no concept covers, since an
+approval read wrong would be permissive.
 """
 
 from __future__ import annotations
