@@ -56,6 +56,7 @@ _AUTHORITY_LINKS = ("of", "from", "by", "the")
 _NAMING = ("name", "named", "called", "as")
 _SCOPING = ("scope",)
 _QUOTES = {'"': '"', "“": "”", "「": "」", "‘": "’", "'": "'"}
+_NAME_END = re.compile(r"[;?!]|\.(?=\s+[a-z])|,\s+(?:and|but|which|who|will|can|may|is|are)\b")
 _OPENING = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
 
 
@@ -91,6 +92,8 @@ class Describer:
         self.authority_links = frozenset(norm(w) for w in _AUTHORITY_LINKS)
         self.function_words = self.reader.lexicon.function_words
         self.naming = frozenset(norm(w) for w in _NAMING)
+        self.own = frozenset(norm(w) for w in ("our", "my"))
+        self.called = frozenset(norm(w) for w in ("named", "called"))
         # the parties some of whose names name an object ("bitcoin exchanges", "mining machine makers")
         self.named_objects = frozenset(
             p.id for p in self.reader.registry.parties.values() if any(self.reader.lexicon.find(sp, ("objects",)) for sp in p.spellings)
@@ -127,6 +130,18 @@ class Describer:
             elif any(w in self.naming for w in before) and name is None:
                 name = inner
             i = end + 1
+        if name is None:
+            # an unquoted name runs from "named" to the end of its clause: "a company named
+            # Shenzhen Xinghe Crypto Asset Technology Co., Ltd.; will the name pass?"
+            for w in ws:
+                if w.norm in self.called and not any(s <= w.start < e for s, e in spans):
+                    start = w.end + (len(text[w.end :]) - len(text[w.end :].lstrip()))
+                    stop = _NAME_END.search(text, start)
+                    end = stop.start() if stop else len(text)
+                    if text[start:end].strip():
+                        name = text[start:end].strip()
+                        spans.append((start, end))
+                    break
         return name, scope, spans
 
     # ---------------------------------------------------------------- parties
@@ -175,6 +190,10 @@ class Describer:
             current = _Group([m], serving=k > 0 and ws[k - 1].norm in self.serving)
             groups.append(current)
         return [g for g in groups if g.ids("party")]
+
+    def _ours(self, ws, starts: list[int], group: _Group) -> bool:
+        k = bisect_left(starts, group.start)
+        return k > 0 and ws[k - 1].norm in self.own
 
     def _party(self, group: _Group) -> str:
         reg = self.reader.registry
@@ -236,6 +255,12 @@ class Describer:
         # industry association warned ..."); after a condition it is the authority
         first_agency = next((m for m in matches if m.kind in ("agency", "conditions")), None)
         first_agency = first_agency if first_agency is not None and first_agency.kind == "agency" else None
+        # the asker's own party ("our bank", "our broker's Hong Kong subsidiary") is the
+        # actor of a question, wherever it stands
+        own = next((g for g in groups if self._ours(ws, starts, g)), None)
+        if own is not None:
+            own.serving = False
+            groups = [own, *(g for g in groups if g is not own)]
         first_group = next((g for g in groups if not g.serving), None)
         agency_acts = first_agency is not None and (first_group is None or first_agency.start < first_group.start)
         if agency_acts:

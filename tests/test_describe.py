@@ -14,6 +14,11 @@ NOTICE = regnotice.load()
 # (description, {field: expected}, expected outcome of the check); none of them is a seed sentence
 TABLE = [
     (
+        "A fintech firm wants our bank to act as custodian for its RWA token product, which has not been authorized",
+        {"actor": "financial-institution", "actions": ("custody",), "object": "rwa-tokenization", "lacks": ("authorization",)},
+        "prohibited",
+    ),
+    (
         "An exchange in Beijing lets users trade bitcoin",
         {"actor": "virtual-currency-platform", "where": "domestic", "actions": ("trading",)},
         "prohibited",
@@ -184,3 +189,10 @@ def test_a_quoted_name_or_business_scope_is_screened(text, outcome, terms):
     assert not described.unrecognised, described.unrecognised
     verdict = regnotice.check(NOTICE, described.activity)
     assert verdict.outcome == outcome and [h.term for h in verdict.hits] == terms
+
+
+def test_an_unquoted_name_after_named_is_screened():
+    described = regnotice.describe("A client registers a company named Shenzhen Xinghe Crypto Asset Technology Co., Ltd.; will it pass?")
+    assert described.activity.name == "Shenzhen Xinghe Crypto Asset Technology Co., Ltd."
+    verdict = regnotice.check(NOTICE, described.activity)
+    assert verdict.outcome == "prohibited" and [h.term for h in verdict.hits] == ["crypto asset"]

@@ -129,7 +129,11 @@ class Terms:
         virtual currencies) or, with none, are an error."""
         found = self._concepts("objects", term)
         if not found and len(term) <= _LONGEST_TERM:
-            found = tuple(dict.fromkeys(m.id for m in self.reader.find(term) if m.kind == "objects"))
+            matches = self.reader.find(term)
+            found = tuple(dict.fromkeys(m.id for m in matches if m.kind == "objects"))
+            if not found:  # "a virtual currency exchange": the object a party's name holds
+                inner = [self.lexicon.find(term[m.start : m.end], ("objects",)) for m in matches if m.kind == "party"]
+                found = tuple(dict.fromkeys(x.id for found_ in inner for x in found_))
         if len(found) > 1:
             common = self.lexicon.common("objects", found)
             found = (common,) if common else found
