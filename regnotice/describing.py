@@ -38,7 +38,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .errors import ActivityError
-from .models import Activity, Described, Recognised, Span, Unrecognised, build
+from .models import Activity, Described, Recognised, Span, Unrecognised, build, builder
 from .phrases import FILLERS, Match
 from .reading import Reader, reader
 
@@ -130,7 +130,7 @@ class Describer:
             elif any(w in self.naming for w in before) and name is None:
                 name = inner
             i = end + 1
-        if name is None:
+        if name is None and ("named" in text or "called" in text or "Named" in text or "Called" in text):
             # an unquoted name runs from "named" to the end of its clause: "a company named
             # Shenzhen Xinghe Crypto Asset Technology Co., Ltd.; will the name pass?"
             for w in ws:
@@ -224,9 +224,11 @@ class Describer:
         matches = reader_.light(raw)
         recognised: list[Recognised] = []
 
+        make_span, make_recognised = _MAKE_SPAN, _MAKE_RECOGNISED
+
         def note(field_: str, ident: str, start: int, end: int) -> None:
-            span = build(Span, {"start": start, "end": end})
-            recognised.append(build(Recognised, {"field": field_, "id": ident, "text": text[start:end], "span": span}))
+            span = make_span({"start": start, "end": end})
+            recognised.append(make_recognised({"field": field_, "id": ident, "text": text[start:end], "span": span}))
 
         # parties: the actor and those served
         actor = None
@@ -257,7 +259,7 @@ class Describer:
         first_agency = first_agency if first_agency is not None and first_agency.kind == "agency" else None
         # the asker's own party ("our bank", "our broker's Hong Kong subsidiary") is the
         # actor of a question, wherever it stands
-        own = next((g for g in groups if self._ours(ws, starts, g)), None)
+        own = next((g for g in groups if self._ours(ws, starts, g)), None) if ("our " in text or "Our " in text or "my " in text or "My " in text) else None
         if own is not None:
             own.serving = False
             groups = [own, *(g for g in groups if g is not own)]
@@ -393,6 +395,10 @@ class Describer:
             Described,
             {"text": text, "activity": activity, "recognised": tuple(recognised), "unrecognised": tuple(unrecognised), "needs": tuple(needs)},
         )
+
+
+_MAKE_SPAN = builder(Span)
+_MAKE_RECOGNISED = builder(Recognised)
 
 
 def _START(r: Recognised) -> int:

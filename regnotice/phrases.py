@@ -60,11 +60,12 @@ def words(text: str, normalise: Callable[[str], str], base: int = 0) -> list[Wor
     if not found:
         return []
     memo = getattr(normalise, "memo", None)
+    tokens = [m.group() for m in found]
     if memo is not None:
         get = memo.get
-        norms = [get(w) or normalise(w) for w in (m.group() for m in found)]
+        norms = [get(w) or normalise(w) for w in tokens]
     else:
-        norms = [normalise(m.group()) for m in found]
+        norms = [normalise(w) for w in tokens]
     out: list[Word] = []
     append = out.append
     new = tuple.__new__  # a NamedTuple's own __new__ is a Python function: 3x slower

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from . import rules, tree, verdict
-from .base import _ALL_FIELDS, _Frozen, build  # noqa: F401 - the trusted constructor, for the stages
+from .base import _ALL_FIELDS, _Frozen, build, builder  # noqa: F401 - the trusted constructor, for the stages
 from .rules import *  # noqa: F403
 from .tree import *  # noqa: F403
 from .verdict import *  # noqa: F403
