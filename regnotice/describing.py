@@ -189,13 +189,15 @@ class Describer:
             k = bisect_left(starts, m.start)
             current = _Group([m], serving=k > 0 and ws[k - 1].norm in self.serving)
             groups.append(current)
-        return [g for g in groups if g.ids("party")]
+        return [g for g in groups if any(m.kind == "party" for m in g.matches)]
 
     def _ours(self, ws, starts: list[int], group: _Group) -> bool:
         k = bisect_left(starts, group.start)
         return k > 0 and ws[k - 1].norm in self.own
 
     def _party(self, group: _Group) -> str:
+        if len(group.matches) == 1:  # one party, no place: itself
+            return group.matches[0].id
         reg = self.reader.registry
         parties = group.ids("party")
         places = [t for t in (reg.territorial(p) for p in group.ids("territory")) if t]
@@ -290,12 +292,11 @@ class Describer:
         lacks: list[str] = []
         flags: list[str] = []
         pending: list | None = None  # [target list, index, condition] awaiting an authority
-        word_at = {w.start: i for i, w in enumerate(ws)}
         for m in matches:
             if id(m) in in_groups:
                 pending = None
                 continue
-            i = word_at[m.start]
+            i = bisect_left(starts, m.start)
             before = ws[i - 1].norm if i > 0 else None
             kind = m.kind
             if kind == "agency":
@@ -350,7 +351,7 @@ class Describer:
             # "tokenizes real-world assets" reads as the object "tokenization of real-world
             # assets": with no action named elsewhere, the verb that opens it is the action
             for r in [r for r in recognised if r.field == "object"]:
-                first = ws[word_at[r.span.start]]
+                first = ws[bisect_left(starts, r.span.start)]
                 ident = lex.resolve("actions", text[first.start : first.end])
                 if ident is not None:
                     actions.append(ident)
