@@ -401,3 +401,12 @@ def test_hits_are_spans_of_the_text():
     text = "Acme Stablecoins"
     (hit,) = regnotice.screen(text)
     assert Span(start=hit.start, end=hit.end).of(text) == hit.text
+
+
+def test_terms_alike_but_for_case_cite_the_first_as_the_pattern_does():
+    """"ſ" and "S" are one letter case-insensitively: the hit cites the term listed
+    first, on every path (found by hypothesis)."""
+    s = Screener(["ſ", "S"], REF, spellings={})
+    for text in ("S", "s S", "ſ"):
+        expected = [(s.terms[m.lastindex - 1], m.start(), m.end()) for m in s.pattern.finditer(text)]
+        assert [(h.term, h.start, h.end) for h in s.screen(text)] == expected

@@ -267,11 +267,16 @@ class Screener:
         literals = {lit for alts in alternatives for lit, _ in alts if lit.isascii() or not ascii}
         literals = sorted(literals, key=lambda x: (-len(x), x))
         flags = 0 if ascii else re.IGNORECASE
+        if ascii:
+            opens = str.startswith
+        else:  # case-insensitively, as the search: "ſ" opens "S"
+            def opens(literal: str, lit: str) -> bool:
+                return re.match(re.escape(lit), literal, re.IGNORECASE) is not None
         subs = []
         for literal in literals:
             groups, owners = [], []
             for index, alts in enumerate(alternatives):
-                mine = [p for lit, p in alts if literal.startswith(lit)]
+                mine = [p for lit, p in alts if opens(literal, lit)]
                 if mine:
                     groups.append("(" + "|".join(mine) + ")")
                     owners.append(self.terms[index])
