@@ -17,13 +17,10 @@ from typing import Iterable
 
 from .agencies import Registry, registry
 from .errors import RuleFileError
-from .lexicon import LIGHT, SECTIONS, Lexicon, lexicon
+from .lexicon import LIGHT, Lexicon, lexicon
 from .phrases import Match, PhraseMatcher, Word, words
 
-__all__ = ["Reader", "reader", "KINDS"]
-
-#: The kinds a reader finds: the lexicon's sections, its light verbs, the registry's two.
-KINDS = (*SECTIONS, LIGHT, "party", "agency")
+__all__ = ["Reader", "reader"]
 
 
 class Reader:

@@ -33,9 +33,9 @@ from ..reading import Reader, reader
 __all__ = ["Facts", "Read"]
 
 # Words that mark the party after them as the one an activity serves.
-_SERVING = frozenset({"to", "for"})
+_SERVING = ("to", "for")
 # Words that may open a penalty's conduct before the parties it names.
-_OPENERS = frozenset({"for", "if", "ani", "all", "and", "or", "a", "an", "the"})
+_OPENERS = ("for", "if", "any", "all", "and", "or", "a", "an", "the")
 
 
 @dataclass
@@ -47,7 +47,6 @@ class Read:
     territory: Fact | None = None
     served: list[Fact] = field(default_factory=list)
     qualifiers: list[Fact] = field(default_factory=list)
-    parties: list[Fact] = field(default_factory=list)
     unresolved: list[Extract] = field(default_factory=list)
 
     def add(self, kind: str, fact: Fact) -> None:
@@ -66,6 +65,9 @@ class Facts:
     def __init__(self, source, reader_: Reader | None = None) -> None:
         self.source = source
         self.reader = reader_ or reader()
+        norm = self.reader.lexicon.normalise  # the words compared in their normal form ("any" is "ani")
+        self.serving = frozenset(norm(w) for w in _SERVING)
+        self.openers = frozenset(norm(w) for w in _OPENERS)
         self._words: list | None = None  # the words of the sentence being read, at source offsets
         self._starts: list[int] = []
         self._sentence = ("", 0)
@@ -145,7 +147,7 @@ class Facts:
                     out.add(kind, fact)
                 elif kind == "party" and served:
                     k = bisect_left([w.start for w in ws], m.start)
-                    if k and ws[k - 1].norm in _SERVING:
+                    if k and ws[k - 1].norm in self.serving:
                         out.add("served", fact)
             if kinds is None or "actions" in kinds:
                 if not found_action:
@@ -160,7 +162,7 @@ class Facts:
         at = part.span.start
         for m in self.reader.light(self._matches_of(part, ws)):
             between = [w for w in ws if at <= w.start and w.end <= m.start]
-            if any(w.norm not in _OPENERS for w in between):
+            if any(w.norm not in self.openers for w in between):
                 break
             if m.kind != "party":
                 break
