@@ -73,6 +73,9 @@ __all__ = [
     "ARABIC_DOT",
     "ROMAN_DOT",
     "CHINESE_COMMA",
+    "ARABIC_COMMA",
+    "ROMAN_GLYPH_DOT",
+    "ORDINAL_WORD",
     "STYLES",
     "CLAUSE_STYLES",
     "HEADING_STYLES",
@@ -95,9 +98,13 @@ CHINESE = "chinese"  #: ``（九）``, full-width parentheses
 ARABIC_DOT = "arabic_dot"  #: ``1.``
 ROMAN_DOT = "roman_dot"  #: ``I.``
 CHINESE_COMMA = "chinese_comma"  #: ``一、``
+ARABIC_COMMA = "arabic_comma"  #: ``1、``
+ROMAN_GLYPH_DOT = "roman_glyph_dot"  #: ``Ⅰ.``, the numeral signs U+2160..U+216B
+ORDINAL_WORD = "ordinal_word"  #: ``First,`` ... ``Twentieth,``
 
 CLAUSE_STYLES: tuple[str, ...] = (ARABIC, ROMAN_UPPER, ROMAN_LOWER, CHINESE)
-HEADING_STYLES: tuple[str, ...] = (ARABIC_DOT, ROMAN_DOT, CHINESE_COMMA)
+#: Styles that number a section or, in a notice of one level, its items.
+HEADING_STYLES: tuple[str, ...] = (ARABIC_DOT, ROMAN_DOT, CHINESE_COMMA, ARABIC_COMMA, ROMAN_GLYPH_DOT, ORDINAL_WORD)
 STYLES: tuple[str, ...] = CLAUSE_STYLES + HEADING_STYLES
 
 #: One canonical example of each style (used in messages and docs).
@@ -109,6 +116,9 @@ STYLE_EXAMPLES: dict[str, str] = {
     ARABIC_DOT: "1.",
     ROMAN_DOT: "I.",
     CHINESE_COMMA: "一、",
+    ARABIC_COMMA: "1、",
+    ROMAN_GLYPH_DOT: "Ⅰ.",
+    ORDINAL_WORD: "First,",
 }
 
 _OPEN = "(（"
@@ -116,6 +126,17 @@ _CLOSE = ")）"
 _FW_OPEN = "（"
 _FW_CLOSE = "）"
 _IDEO_COMMA = "、"
+_DOTS = ".．"  # a full stop, ASCII or full-width
+# The Roman numeral signs Ⅰ..Ⅻ (U+2160..U+216B): one character each, 1..12.
+_ROMAN_GLYPHS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
+_ROMAN_GLYPH_MAX = len(_ROMAN_GLYPHS)
+# English ordinal words that number paragraphs ("First, ... Second, ..."), 1..20.
+_ORDINAL_WORDS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth"
+    " fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+).split()
+_ORDINAL_WORD_MAX = len(_ORDINAL_WORDS)
+_ORDINAL_VALUES = {w: n for n, w in enumerate(_ORDINAL_WORDS, 1)} | {w + "ly": n for n, w in enumerate(_ORDINAL_WORDS[:3], 1)}
 
 _ACCEPTED_REFS = (
     "a positive number (9), a Roman numeral (IX or ix), a Chinese numeral (九), "
@@ -123,7 +144,7 @@ _ACCEPTED_REFS = (
 )
 _ACCEPTED_MARKERS = (
     "a marker such as (9), (IX), (ix), （九） or (九) for clauses, "
-    "or 9., IX., 九、 for headings"
+    "or 9., IX., 九、, 9、, Ⅸ., Ninth, for headings"
 )
 
 _MAX_DIGITS = 9
@@ -349,7 +370,12 @@ def _parse_marker(raw: str) -> tuple[int, str] | str:
         if kind == _ROMAN_MIXED:
             return f"{body!r} mixes upper and lower case"
         return value, kind
-    if last == ".":
+    if last == "," or last == "，":
+        value = _ORDINAL_VALUES.get(text[:-1].lower()) if text[:1].isupper() else None
+        return (value, ORDINAL_WORD) if value else ""
+    if last in _DOTS and len(text) == 2 and text[0] in _ROMAN_GLYPHS:
+        return _ROMAN_GLYPHS.index(text[0]) + 1, ROMAN_GLYPH_DOT
+    if last in _DOTS:
         read = _numeral(text[:-1])
         if isinstance(read, str):
             return read
@@ -366,7 +392,9 @@ def _parse_marker(raw: str) -> tuple[int, str] | str:
         value, kind = read
         if kind == CHINESE:
             return value, CHINESE_COMMA
-        return f"a heading number before 、 is Chinese, not {text[:-1]!r}"
+        if kind == ARABIC:
+            return value, ARABIC_COMMA
+        return f"a heading number before 、 is Chinese or Arabic, not {text[:-1]!r}"
     return ""
 
 
@@ -387,7 +415,7 @@ def parse_marker(raw: str) -> tuple[int, str]:
     >>> parse_marker("IX)")
     Traceback (most recent call last):
         ...
-    regnotice.errors.InvalidReference: not a clause marker: 'IX)'; expected a marker such as (9), (IX), (ix), （九） or (九) for clauses, or 9., IX., 九、 for headings
+    regnotice.errors.InvalidReference: not a clause marker: 'IX)'; expected a marker such as (9), (IX), (ix), （九） or (九) for clauses, or 9., IX., 九、, 9、, Ⅸ., Ninth, for headings
     """
     if not isinstance(raw, str):
         raise InvalidReference(f"not a clause marker: {raw!r}; expected {_ACCEPTED_MARKERS}")
@@ -404,7 +432,7 @@ def render_marker(ordinal: int, style: str) -> str:
     Roman styles take 1..3999, Chinese styles 1..99, Arabic styles any positive number.
 
     >>> [render_marker(9, s) for s in STYLES]
-    ['(9)', '(IX)', '(ix)', '（九）', '9.', 'IX.', '九、']
+    ['(9)', '(IX)', '(ix)', '（九）', '9.', 'IX.', '九、', '9、', 'Ⅸ.', 'Ninth,']
     """
     if style == ARABIC:
         return f"({_check_ordinal(ordinal, None)})"
@@ -420,6 +448,12 @@ def render_marker(ordinal: int, style: str) -> str:
         return f"{int_to_roman(ordinal)}."
     if style == CHINESE_COMMA:
         return f"{int_to_chinese(ordinal)}{_IDEO_COMMA}"
+    if style == ARABIC_COMMA:
+        return f"{_check_ordinal(ordinal, None)}{_IDEO_COMMA}"
+    if style == ROMAN_GLYPH_DOT:
+        return f"{_ROMAN_GLYPHS[_check_ordinal(ordinal, _ROMAN_GLYPH_MAX) - 1]}."
+    if style == ORDINAL_WORD:
+        return f"{_ORDINAL_WORDS[_check_ordinal(ordinal, _ORDINAL_WORD_MAX) - 1].capitalize()},"
     raise ValueError(f"unknown marker style {style!r}; expected one of {', '.join(STYLES)}")
 
 
@@ -436,8 +470,8 @@ def _parse_ref_str(ref: str) -> int | str:
     if len(text) >= 2 and text[0] in _OPEN and text[-1] in _CLOSE:
         inner = _numeral(text[1:-1].strip())  # "(9)", "(Ix)", "（九）"
         return inner if isinstance(inner, str) else inner[0]
-    if text.endswith((".", _IDEO_COMMA)):
-        marker = _parse_marker(text)  # "9.", "IX.", "九、"
+    if text.endswith((".", "．", ",", _IDEO_COMMA)):
+        marker = _parse_marker(text)  # "9.", "IX.", "九、", "Ⅸ.", "Ninth,"
         return marker if isinstance(marker, str) else marker[0]
     return read
 

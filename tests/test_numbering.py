@@ -30,9 +30,13 @@ from regnotice.numbering import (
 
 ROMAN_STYLES = (ROMAN_UPPER, ROMAN_LOWER, ROMAN_DOT)
 CHINESE_STYLES = (CHINESE, CHINESE_COMMA)
+#: Styles with a short fixed range: the numeral signs Ⅰ..Ⅻ, the words First..Twentieth.
+SHORT_STYLES = {"roman_glyph_dot": 12, "ordinal_word": 20}
 
 
 def _max_ordinal(style: str) -> int:
+    if style in SHORT_STYLES:
+        return SHORT_STYLES[style]
     if style in ROMAN_STYLES:
         return 3999
     return 99 if style in CHINESE_STYLES else 10**6
@@ -50,6 +54,9 @@ def test_styles_are_plain_strings():
         "arabic_dot",
         "roman_dot",
         "chinese_comma",
+        "arabic_comma",
+        "roman_glyph_dot",
+        "ordinal_word",
     )
     assert set(CLAUSE_STYLES) | set(HEADING_STYLES) == set(STYLES)
     assert all(type(s) is str for s in STYLES)
@@ -248,7 +255,6 @@ def test_parse_marker_table(raw, expected):
         "i.",
         "ix.",
         "一.",
-        "9、",
         "IX、",
         "(一十)",
         "(零)",
@@ -338,7 +344,7 @@ def test_render_parse_round_trip(case):
 
 @pytest.mark.parametrize("style", STYLES)
 def test_render_parse_round_trip_exhaustive(style):
-    for n in range(1, 100 if style not in ROMAN_STYLES else 4000):
+    for n in range(1, min(_max_ordinal(style), 3999) + 1 if style not in CHINESE_STYLES else 100):
         assert parse_marker(render_marker(n, style)) == (n, style)
 
 
@@ -509,3 +515,30 @@ def test_roman_and_chinese_random_text(text):
     for fn in (roman_to_int, chinese_to_int):
         result = _only_invalid_reference(fn, text)
         assert result is None or 1 <= result <= 3999
+
+
+@pytest.mark.parametrize(
+    ("marker", "expected"),
+    [
+        ("Ⅰ.", (1, "roman_glyph_dot")),
+        ("Ⅻ．", (12, "roman_glyph_dot")),
+        ("3、", (3, "arabic_comma")),
+        ("1．", (1, "arabic_dot")),
+        ("First,", (1, "ordinal_word")),
+        ("Secondly,", (2, "ordinal_word")),
+        ("Twentieth，", (20, "ordinal_word")),
+    ],
+)
+def test_markers_of_real_notices(marker, expected):
+    assert parse_marker(marker) == expected
+
+
+@pytest.mark.parametrize("marker", ["first,", "Twenty-first,", "Ⅰ", "ⅠⅠ.", "Firstly", "a、"])
+def test_not_markers_of_real_notices(marker):
+    with pytest.raises(InvalidReference):
+        parse_marker(marker)
+
+
+@pytest.mark.parametrize(("ref", "n"), [("Ⅸ.", 9), ("Ninth,", 9), ("9、", 9)])
+def test_refs_in_new_styles(ref, n):
+    assert parse_ref(ref) == n
