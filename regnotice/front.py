@@ -101,7 +101,7 @@ def parse_doc_number(text: str) -> DocNumber:
     return found[0][0]
 
 
-_ISSUED_BY = re.compile(r"\b(?:Notice|Circular|Opinions|Measures|Decision)\s+of\s+(?:the\s+)?(?P<issuers>.+?)\s+on\s+[A-Z]")
+_ISSUED_BY = re.compile(r"\b(?:Notice|Circular|Opinions|Measures|Decision|Announcement|Initiative)\s+(?:of|from|by)\s+(?:the\s+)?(?P<issuers>.+?)\s+(?:on|regarding|concerning)\s+[A-Z]")
 _CONSULTED = re.compile(
     r"\b(?:reaching\s+(?:a\s+)?consensus|consultation|consulting|agreement)\s+with\s+(?P<bodies>.+?)"
     r"(?=,?\s+and\s+with\s+the\s+approval|,?\s+and\s+(?:upon|after)\b|[.;:]|,\s+(?:the\s+relevant|we|it\s+is)\b)"
@@ -119,7 +119,7 @@ _AUTHORITY = re.compile(r"\bin\s+accordance\s+with\b|根据")
 # the match may start. A pattern that opens with \b is tried at every position; started
 # just before its key word (found by a plain substring search) it costs almost nothing.
 _HINTS = {
-    _ISSUED_BY: (("Notice", "Circular", "Opinions", "Measures", "Decision"), 0),
+    _ISSUED_BY: (("Notice", "Circular", "Opinions", "Measures", "Decision", "Announcement", "Initiative"), 0),
     _CONSULTED: (("consensus", "consultation", "consulting", "agreement"), 24),
     _APPROVED: (("approval",), 24),
     _AUTHORITY: (("accordance", "根据"), 200),  # not flattened: "in" may stand far before
@@ -158,13 +158,72 @@ def _split_list(text: str) -> list[str]:
     return items
 
 
-def _first(blocks: dict[str, Block], *kinds: str) -> Iterable[Block]:
-    return [blocks[k] for k in kinds if k in blocks]
-
-
 def _flat(text: str) -> str:
-    """``text`` with every run of whitespace (a wrapped line's break included) one space."""
-    return " ".join(text.split())
+    """``text`` with every run of whitespace (a wrapped line's break included) one space;
+    none where the break or space stands between two Chinese characters, as in a title
+    over two lines or a signature line "中 央 宣 传 部"."""
+    return _CJK_GAP.sub("", " ".join(text.split()))
+
+
+_CJK_GAP = re.compile(r"(?<=[\u2018-\u201f\u3000-\u9fff\uff00-\uffef]) (?=[\u2018-\u201f\u3000-\u9fff\uff00-\uffef])")
+
+# Issuers in the title or a sentence, in the phrasings notices use:
+#   "Notice of/from/by X, Y and Z on ...", "X, Y and Z Notice on ...",
+#   "... issued by X and Y", "X and Y (have) (jointly) issued ...",
+#   "X等部门关于..." (X and other departments on ...).
+_ISSUERS_BEFORE_KIND = re.compile(
+    r"^(?:The\s+)?(?P<issuers>[A-Z][^:“\"]{2,300}?)\s+(?:Public\s+)?(?:Notice|Circular|Announcement|Initiative)\b(?!\s+(?:of|from|by)\b)"
+)
+_ISSUED_BY_PHRASE = re.compile(r"\b(?:issued|released|published|promulgated)\s+(?:jointly\s+)?by\s+(?:the\s+)?(?P<issuers>[A-Z].+?)(?=[.;:(（]|,\s+(?:which|and\s+(?:the\s+)?[a-z])|$)")
+_JOINTLY_ISSUED = re.compile(
+    r"(?:^|,\s+|\bthat\s+|\bof\s+)(?:the\s+)?(?P<issuers>(?:[A-Z][\w'’\-]*(?:\s+(?:of|for|and|on|[A-Z][\w'’\-]*))*)(?:,\s+(?:and\s+)?(?:the\s+)?[A-Z][\w'’\-]*(?:\s+(?:of|for|and|on|[A-Z][\w'’\-]*))*)*)\s+(?:have\s+|has\s+)?jointly\s+(?:issued|released|call|launched|published)"
+)
+_ZH_ISSUERS = re.compile(r"^(?P<issuers>[\u4e00-\u9fff、]{2,80}?)(?:等(?:[\u4e00-\u9fff]{1,3})?部门)?关于")
+# " and N other departments" / " and five associated ministries": the others are not named.
+_AND_OTHERS = re.compile(r"\s+and\s+(?:\w+\s+)?(?:other|associated)\s+(?:departments|ministries|agencies)\b.*$", re.I)
+# "X and Y" where both sides are names: split only when the registry knows both.
+_AND = re.compile(r"\s+and\s+(?:the\s+)?")
+
+
+def _issuers(text: str) -> tuple[str, ...]:
+    """The issuers a title or sentence names, in any of the phrasings above."""
+    m = _search(_ISSUED_BY, text)
+    if m:
+        return _names(m["issuers"])
+    for pattern in (_ISSUERS_BEFORE_KIND, _JOINTLY_ISSUED, _ISSUED_BY_PHRASE, _ZH_ISSUERS):
+        m = pattern.search(text)
+        if m:
+            return _names(m["issuers"])
+    return ()
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """A list of issuers as names: commas (and 、) split, "and" splits where the registry
+    knows both sides ("CSRC and CIRC", not "China Banking and Insurance ...")."""
+    from .agencies import registry
+
+    reg = registry()
+    out: list[str] = []
+    for piece in _split_list(_AND_OTHERS.sub("", text.strip())):
+        parts = _AND.split(piece)
+        if len(parts) > 1 and reg.resolve(piece) is None and all(reg.resolve(p) for p in parts):
+            out += parts
+        else:
+            out.append(piece)
+    return tuple(o for o in out if o)
+
+
+# A quoted title that names a kind of document, in a foreword or a preamble: the
+# notice's own title when the page's headline is not it.
+_QUOTED_TITLE = re.compile(r"[\"“《](?P<title>(?:Notice|Circular|Opinions|Announcement|Public Notice|Decision)\b[^\"”》\n]{8,600}?|[^\"”》\n]{2,200}?的通知)[\"”》]")
+_TRAILING_NUMBER = re.compile(r"\s*[(（][^()（）]*\d{4}[^()（）]*[)）]\s*$")
+_ISSUED_WORDS = ("issued", "published", "released", "印发", "发布")
+
+
+def _quoted_title(text: str) -> str | None:
+    for m in _QUOTED_TITLE.finditer(text):
+        return _TRAILING_NUMBER.sub("", m["title"]).strip() or None
+    return None
 
 
 def read_front_matter(parts: list, text: str, view: str | None = None) -> dict:
@@ -175,10 +234,14 @@ def read_front_matter(parts: list, text: str, view: str | None = None) -> dict:
     lines is still found, and every span found in it points into ``text``.
     """
     view = text if view is None else view
-    blocks = {p.kind: p for p in parts if isinstance(p, Block)}
+    blocks: dict[str, Block] = {}
+    for p in parts:
+        if isinstance(p, Block):
+            blocks.setdefault(p.kind, p)
     facts: dict = {
         "number": None,
         "title": _flat(blocks["title"].text) if "title" in blocks else None,
+        "headline": _flat(blocks["headline"].paragraphs[0].text) if "headline" in blocks else None,
         "issuers": (),
         "addressee": _flat(blocks["addressee"].text) if "addressee" in blocks else "",
         "legal_bases": (),
@@ -186,18 +249,19 @@ def read_front_matter(parts: list, text: str, view: str | None = None) -> dict:
         "approved_by": None,
         "effective": None,
         "repeals": (),
+        "signed": None,
     }
-    for block in _first(blocks, "title", "foreword"):
+    for block in [blocks[k] for k in ("number", "title", "foreword") if k in blocks]:
         if facts["number"] is None:
             found = find_doc_numbers(view, block.span.start, block.span.end)
             if found:
                 facts["number"] = found[0][0]
-        if not facts["issuers"]:
-            m = _search(_ISSUED_BY, _flat(block.text))
-            if m:
-                facts["issuers"] = tuple(_split_list(m["issuers"]))
+        if not facts["issuers"] and block.kind != "number":
+            facts["issuers"] = _issuers(_flat(block.text))
+        if facts["title"] is None and block.kind == "foreword":
+            facts["title"] = _quoted_title(_flat(block.text))
     if "preamble" in blocks:
-        facts.update(_preamble_facts(blocks["preamble"], text, view))
+        facts.update(_preamble_facts(blocks["preamble"], text, view, facts))
     if "closing" in blocks:
         closing = blocks["closing"]
         m = _search(_EFFECTIVE, _flat(closing.text))
@@ -209,10 +273,15 @@ def read_front_matter(parts: list, text: str, view: str | None = None) -> dict:
                 if _REPEAL.search(sentence.text):
                     repeals += [n for n, _ in find_doc_numbers(view, sentence.span.start, sentence.span.end)]
         facts["repeals"] = tuple(repeals)
+    if "signature" in blocks:
+        lines = [_flat(p.text) for p in blocks["signature"].paragraphs]
+        facts["signed"] = lines[-1]
+        if lines[:-1] and (not facts["issuers"] or _AND_OTHERS.search(facts["title"] or "") or "等" in (facts["title"] or "")):
+            facts["issuers"] = tuple(lines[:-1])
     return facts
 
 
-def _preamble_facts(preamble: Block, text: str, view: str) -> dict:
+def _preamble_facts(preamble: Block, text: str, view: str, known: dict) -> dict:
     facts: dict = {}
     bases: list[Citation] = []
     for para in preamble.paragraphs:
@@ -220,15 +289,22 @@ def _preamble_facts(preamble: Block, text: str, view: str) -> dict:
             seen = view[sentence.span.start : sentence.span.end]
             authority = _search(_AUTHORITY, seen)
             if authority:
-                for m in _QUOTED.finditer(seen, authority.end()):
-                    group = m.lastgroup  # the quotes used: "a", "b" or "c"
-                    title = m[group].rstrip(" ,.;，。；")
-                    start = sentence.span.start + m.start(group)
-                    end = start + len(title)
-                    bases.append(Citation.trusted(text=text[start:end], span=Span.trusted(start=start, end=end)))
+                bases += _bases(seen, authority.end(), sentence.span.start, text)
+            flat = _flat(seen)
+            if known["number"] is None and "number" not in facts and any(w in seen for w in _ISSUED_WORDS):
+                found = find_doc_numbers(view, sentence.span.start, sentence.span.end)
+                if found:  # the notice itself, as a press release names it: "... issued the "Notice ..." (No. ...)"
+                    facts["number"] = found[0][0]
+            if not known["issuers"] and "issuers" not in facts:
+                issuers = _issuers(flat)
+                if issuers:
+                    facts["issuers"] = issuers
+            if known["title"] is None and "title" not in facts and any(w in seen for w in _ISSUED_WORDS):
+                title = _quoted_title(flat)
+                if title:
+                    facts["title"] = title
             if "consulted" in facts and "approved_by" in facts:
                 continue
-            flat = _flat(seen)
             m = _search(_CONSULTED, flat) if "consulted" not in facts else None
             if m:
                 facts["consulted"] = tuple(_split_list(m["bodies"]))
@@ -237,3 +313,35 @@ def _preamble_facts(preamble: Block, text: str, view: str) -> dict:
                 facts["approved_by"] = m["body"].strip()
     facts["legal_bases"] = tuple(bases)
     return facts
+
+
+# Unquoted titles of laws after "in accordance with": "Law of the People's Republic of
+# China on ..., Regulation ..., and other laws": each a capitalised name holding a word
+# of the kinds of law, up to the next comma.
+_LAW_WORDS = re.compile(r"\b(?:Law|Laws|Regulation|Regulations|Measures|Decision|Provisions|Rules|Code)\b")
+_UNQUOTED = re.compile(r"(?:(?<=\bwith\s)|(?<=,\s)|(?<=\band\s))(?:the\s+)?(?P<title>[A-Z][^,;:.，。；\"“”]{6,200}?)(?=\s*(?:,|;|\.(?:\s|$)|$|\s+and\s+other\b))")
+
+
+def _bases(seen: str, after: int, base: int, text: str) -> list[Citation]:
+    """The laws cited after the authority phrase: quoted titles, or, with none quoted,
+    the capitalised names of laws up to "and other ..." or the end of the sentence."""
+    out: list[Citation] = []
+    for m in _QUOTED.finditer(seen, after):
+        group = m.lastgroup  # the quotes used: "a", "b" or "c"
+        title = m[group].rstrip(" ,.;，。；")
+        start = base + m.start(group)
+        out.append(Citation.trusted(text=text[start : start + len(title)], span=Span.trusted(start=start, end=start + len(title))))
+    if out:
+        return out
+    stop = len(seen)
+    for word in (" and other ", " and relevant ", ", the relevant ", ", and after "):
+        at = seen.find(word, after)
+        if at != -1:
+            stop = min(stop, at + 1)
+    for m in _UNQUOTED.finditer(seen, after, stop):
+        title = m["title"].strip()
+        if _LAW_WORDS.search(title) and not title.startswith(("Law and", "Laws and")):
+            start = base + m.start("title")
+            end = start + len(m["title"].rstrip())
+            out.append(Citation.trusted(text=text[start:end], span=Span.trusted(start=start, end=end)))
+    return out

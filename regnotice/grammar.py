@@ -19,8 +19,13 @@ __all__ = ["notice_parser", "terminal_regex"]
 
 def _build(name: str, *, strict: bool = False, cache: bool = True) -> Lark:
     path = data_path(f"grammars/{name}")
+    text = path.read_text(encoding="utf-8")
+    if "${" in text:  # words from layout.yaml (the cache is keyed on the final text)
+        from .layout import grammar_text
+
+        text = grammar_text(text)
     return Lark(
-        path.read_text(encoding="utf-8"),
+        text,
         parser="lalr",
         lexer="contextual",
         maybe_placeholders=False,

@@ -26,38 +26,34 @@ from typing import Iterator
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .errors import InputError, InvalidReference, NoticeNotFound, NoticeSyntaxError
-from .front import read_front_matter
+from .front import find_doc_numbers, read_front_matter
 from .grammar import notice_parser, terminal_regex
+from .layout import layout_words, names_kind, opens_subject, signature_regex
 from .lines import LineIndex
 from .models import Anomaly, Clause, Notice, Span
 from .webpage import looks_like_html, page_text
 from .transform import NoticeTransformer
 
-__all__ = ["parse", "parse_all"]
+__all__ = ["parse", "parse_all", "soften", "ungutter"]
 
 _WS = "[ \t\u00a0\u3000\ufeff]"
 # A line break inside a paragraph of hard-wrapped text: text on both sides.
 _SOFT_BREAK = re.compile(r"(?<=\S)[ \t\u00a0\u3000]*\r?\n(?=[ \t\u00a0\u3000]*\S)")
-# "To " opening a line: searched as the literal it starts with (the regex engine skips
-# ahead to each "To"), then kept only where nothing but spaces stands before it on its
-# line. A multi-line "^spaces*To" tried the pattern at every position of the page.
-_ADDRESSEE_WORD = re.compile(r"To[ \t\u00a0]")
 _LEAD_SPACE = " \t\u00a0\u3000\ufeff"
-
-
-def _addressee_openings(text: str) -> Iterator[tuple[int, int]]:
-    """(line start, position of "To") of every line that opens with "To "."""
-    for m in _ADDRESSEE_WORD.finditer(text):
-        at = m.start()
-        line_start = text.rfind("\n", 0, at) + 1
-        if at == line_start or not text[line_start:at].strip(_LEAD_SPACE):
-            yield line_start, at
-
-
 _BLANK_AFTER = re.compile(r"[ \t\u00a0\u3000]*\r?\n[ \t\u00a0\u3000]*\r?\n")
 # Words without which no line can be the closing: a cheap test (plain substring
 # search of the lower-cased line) before the grammar's CLOSING terminal is tried.
 _CLOSING_HINTS = ("force", "effect", "repeal", "abolish", "annul", "rescind", "cease", "施行", "废止")
+# A line that ends as a sentence does: no title, no signature line.
+_ENDS_SENTENCE = re.compile(r"[.!?。！？；][\"”’)）\]]*$")
+# Paragraphs above the addressee searched for the notice's title, and paragraphs
+# before the first item searched for a lead-in ("... as follows:").
+_TITLE_REACH = 4
+_LEAD_IN_REACH = 3
+_TITLE_MAX = 300
+# A paste site's line numbers ("  1. ", "  2. ", ...): a gutter, not numbering.
+_GUTTER = re.compile(r"[ \t]*(\d{1,6})\.(?:[ \t]|(?=\r?\n|$))")
+_GUTTER_MIN = 3
 
 
 def _may_close(line: str) -> bool:
@@ -65,17 +61,20 @@ def _may_close(line: str) -> bool:
     return any(hint in low for hint in _CLOSING_HINTS)
 
 
-_TITLE_WORDS = re.compile(
-    r"\b(?:Notice|Circular|Measures|Opinions|Decision|Provisions|Announcement|Guidelines|Regulatory)\b|通知|\[\d{4}\]|〔\d{4}〕"
-)
+def _title_like(line: str) -> bool:
+    """A line that may be (part of) a notice's title: short, no sentence in it."""
+    return len(line) <= _TITLE_MAX and not _ENDS_SENTENCE.search(line)
+
 
 #: Human names for the grammar's terminals, for syntax errors.
 _EXPECTED = {
     "MARKER": 'an item marker such as "(1)" or "(I)"',
     "SECTION_MARKER": 'a section heading such as "I." or "1."',
     "ADDRESSEE": 'the addressee line ("To ...:")',
+    "DOCNUMBER": "a document number",
     "FOREWORD_LABEL": '"Foreword:"',
     "CLOSING": "the closing paragraph (entry into force or repeal)",
+    "SIGNATURE": "a signature block and its date",
     "HEADING": "a heading",
     "SENTENCE": "text",
     "FRAGMENT": "text",
@@ -89,8 +88,10 @@ _GOT = {
     "MARKER": "item marker",
     "SECTION_MARKER": "section heading marker",
     "ADDRESSEE": "addressee line",
+    "DOCNUMBER": "document number",
     "FOREWORD_LABEL": "foreword label",
     "CLOSING": "closing sentence",
+    "SIGNATURE": "signature block",
     "HEADING": "heading",
     "SENTENCE": "text",
     "FRAGMENT": "text",
@@ -104,7 +105,9 @@ class _Region:
     start: int
     end: int
     layout: str  # "lines" or "blocks"
-    addressee: int
+    addressee: int  # where the region was anchored: its addressee, title or first line
+    ended: bool = True  # False: the text stops before the notice's closing or signature
+    items: bool = True  # whether a numbered item stands in it
 
 
 def soften(text: str, start: int = 0, end: int | None = None) -> str:
@@ -119,6 +122,37 @@ def soften(text: str, start: int = 0, end: int | None = None) -> str:
     return text[:start] + inner + text[end:]
 
 
+def ungutter(text: str) -> str:
+    """An offset-preserving view of ``text`` without a paste site's line numbers: where
+    at least three lines in a row open with "1.", "2.", "3.", ... (one a line, from 1),
+    those numbers are spaces. Numbered items are never one a line from 1 with nothing
+    between them for so long and stay as they are.
+
+    >>> ungutter("  1. Title\\n  2. To all:\\n  3. (1) Text.\\n")
+    '     Title\\n     To all:\\n     (1) Text.\\n'
+    """
+    spans: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    for a, b in _lines(text, 0, len(text)):
+        m = _GUTTER.match(text, a, b)
+        if m and int(m[1]) == len(run) + 1:
+            run.append((a, m.end()))
+            continue
+        if len(run) >= _GUTTER_MIN:
+            spans += run
+        run = [(a, m.end())] if m and m[1] == "1" else []
+    if len(run) >= _GUTTER_MIN:
+        spans += run
+    if not spans:
+        return text
+    out, pos = [], 0
+    for a, b in spans:
+        out += [text[pos:a], " " * (b - a)]
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """(start, end) of each line of ``text[start:end]``, without its line break."""
     pos = start
@@ -130,15 +164,23 @@ def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 class _Locator:
-    """Finds the notice regions of a page."""
+    """Finds the notice regions of a page.
+
+    A notice is anchored by its addressee line; with none, by a title that names a kind
+    of document ("Notice", "通知") above items or a document number, or by items after a
+    lead-in ("... as follows:"). It ends at its closing paragraph and the signature block
+    after it, at a signature block, or, for a text cut short, where the text ends.
+    """
 
     def __init__(self, text: str, source: str | None = None) -> None:
         self.text = text
         self.source = source
-        self.addressee = re.compile(rf"^{_WS}*({terminal_regex('ADDRESSEE')})", re.M)
+        self.addressee = re.compile(rf"{_WS}*({terminal_regex('ADDRESSEE')})")
         self.marker = re.compile(rf"{_WS}*(?:(?P<item>{terminal_regex('MARKER')})|{terminal_regex('SECTION_MARKER')})")
         self.closing = re.compile(rf"{_WS}*(?:{terminal_regex('CLOSING')})", re.M)
         self.foreword = re.compile(rf"{_WS}*{terminal_regex('FOREWORD_LABEL')}")
+        self.docnumber = re.compile(rf"{_WS}*{terminal_regex('DOCNUMBER')}")
+        self.signature = re.compile(rf"{_WS}*(?:{signature_regex()})(?={_WS}*(?:\r?\n|$))")
         self._soft: str | None = None
 
     @property
@@ -149,26 +191,37 @@ class _Locator:
             self._soft = soften(self.text)
         return self._soft
 
+    def _opening(self, a: int) -> int:
+        """The position of the first character of the line that starts at ``a``."""
+        text = self.text
+        while a < len(text) and text[a] in _LEAD_SPACE:
+            a += 1
+        return a
+
     def candidates(self) -> list[tuple[int, str]]:
         """Start positions of addressee lines, with the layout that follows them.
 
-        A line that opens like an addressee ("To ...") but has no colon at its end may
-        be wrapped: it is tried again with the soft breaks of its paragraph softened.
+        A line that opens like an addressee but has no colon at its end may be wrapped:
+        it is tried again with the soft breaks of its paragraph softened.
         """
         found: list[tuple[int, str]] = []
-        for line_start, at in _addressee_openings(self.text):
-            single = self.addressee.match(self.text, line_start)
+        text = self.text
+        for a, b in _lines(text, 0, len(text)):
+            at = self._opening(a)
+            if at >= b:
+                continue
+            single = self.addressee.match(text + "\n" if b == len(text) else text, a)
             if single:
                 found.append((at, self._layout(single.end())))
                 continue
-            if self.addressee.match(self.soft, line_start):
+            if text.startswith("To", at) and self.addressee.match(self.soft, a):
                 found.append((at, "blocks"))
         return found
 
     def _layout(self, pos: int) -> str:
-        """The layout of the notice whose addressee line ends at ``pos``: ``blocks`` when
+        """The layout of the notice whose anchor line ends at ``pos``: ``blocks`` when
         most of its item markers stand after a blank line, ``lines`` when most follow the
-        line before them. A blank line after the addressee alone decides nothing; only
+        line before them. A blank line after the anchor alone decides nothing; only
         when no item follows does it."""
         after_blank = adjacent = 0
         blank = False
@@ -179,8 +232,7 @@ class _Locator:
                 continue
             if self.addressee.match(self.text, a, b + 1):  # the next notice
                 break
-            marker = self.marker.match(self.text, a, b)
-            if marker and marker["item"] is not None:
+            if self.marker.match(self.text, a, b):
                 if blank:
                     after_blank += 1
                 else:
@@ -192,53 +244,94 @@ class _Locator:
             return "blocks" if after_blank > adjacent else "lines"
         return "blocks" if _BLANK_AFTER.match(self.text, pos) else "lines"
 
-    def region(self, addressee: int, layout: str, limit: int) -> _Region:
+    def region(self, anchor: int, layout: str, limit: int, start: int | None = None) -> _Region:
         text = self.text if layout == "lines" else self.soft
-        end = self._end(text, addressee, limit)
-        start = self._start(self.text, addressee, layout)
-        return _Region(start, end, layout, addressee)
+        end, ended, items = self._end(text, anchor, limit)
+        start = self._start(self.text, anchor, layout) if start is None else start
+        return _Region(start, end, layout, anchor, ended, items)
 
     def view(self, region: _Region) -> str:
         """The text the grammar reads for ``region``: the source itself, or for
         ``blocks`` the source with the region's soft line breaks softened."""
         return self.text if region.layout == "lines" else self.soft
 
-    def _end(self, text: str, addressee: int, limit: int) -> int:
+    def _end(self, text: str, anchor: int, limit: int) -> tuple[int, bool, bool]:
+        """(end, ended, items) of the notice anchored at ``anchor``: its closing and any
+        signature block after it, or a signature block after its items; else, for a text
+        cut short, its last line, not ended. A closing before the first item ends it only
+        when no item follows."""
         seen_item = False
-        last = addressee
-        for a, b in _lines(text, addressee, limit):
-            if a == addressee or not text[a:b].strip():
+        last = anchor
+        early: int | None = None  # a closing before any item
+        lines = _lines(text, anchor, limit)
+        for a, b in lines:
+            if a == anchor:  # the anchor line itself
+                last = a + len(text[a:b].rstrip())
                 continue
-            marker = self.marker.match(text, a, b)
-            if marker:  # a section heading alone is no item: a notice needs one
-                seen_item = seen_item or marker["item"] is not None
-            elif seen_item and _may_close(text[a:b]) and self.closing.match(text, a, b):
-                return a + len(text[a:b].rstrip())
-            last = b
-        what = "the numbered items" if not seen_item else "the closing paragraph (entry into force or repeal)"
-        raise NoticeSyntaxError(
-            "the notice that starts here does not end",
-            text=self.text,
-            pos=addressee,
-            source=self.source,
-            expected=[what + f" after line {self.text.count(chr(10), 0, last) + 1}"],
-        )
+            if not text[a:b].strip():
+                continue
+            if self.marker.match(text, a, b):
+                seen_item = True
+            elif _may_close(text[a:b]) and self.closing.match(text[a:b] + "\n"):
+                end = a + len(text[a:b].rstrip())
+                if not seen_item:
+                    early = end if early is None else early
+                else:
+                    return self._signed(text, end, limit), True, True
+            elif seen_item and len(text[a:b].strip()) <= 80:
+                signed = self.signature.match(text, a, limit)
+                if signed:
+                    return signed.end(), True, True
+            last = a + len(text[a:b].rstrip())
+        if not seen_item and early is not None:
+            return self._signed(text, early, limit), True, False
+        return last, False, seen_item
 
-    def _start(self, text: str, addressee: int, layout: str = "lines") -> int:
-        prev = self._previous_paragraph(text, addressee, layout)
+    def _signed(self, text: str, end: int, limit: int) -> int:
+        """``end``, or the end of the signature block that follows it."""
+        nl = text.find("\n", end, limit)
+        if nl == -1:
+            return end
+        at = nl + 1
+        while at < limit and text[at] in _LEAD_SPACE + "\r\n":
+            at += 1
+        signed = self.signature.match(text, at, limit) if at < limit else None
+        return signed.end() if signed else end
+
+    def _start(self, text: str, anchor: int, layout: str = "lines") -> int:
+        """The first line of the notice anchored at its addressee: the foreword and the
+        headline above it, or the title (over up to two lines), the document number and
+        the page's lines between them, within a few paragraphs above."""
+        prev = self._previous_paragraph(text, anchor, layout)
         if prev is None:
-            return addressee
+            return anchor
         a, b, _ = prev
         if self.foreword.match(text, a, b):
-            # The title above a foreword: the paragraph right above it, or one that
+            # The headline above a foreword: the paragraph right above it, or one that
             # reads like a title across blank lines.
             before = self._previous_paragraph(text, a, layout)
-            if before and (before[2] or _TITLE_WORDS.search(text, before[0], before[1])):
+            if before and (before[2] or names_kind(text[before[0] : before[1]])):
                 return before[0]
             return a
-        if _TITLE_WORDS.search(text, a, b):
-            return a
-        return addressee
+        start = anchor
+        seen = 0
+        while prev is not None and seen < _TITLE_REACH:
+            a, b, _ = prev
+            line = text[a:b]
+            if not _title_like(line) or self.foreword.match(text, a, b):
+                break
+            seen += 1
+            if self.docnumber.match(text + "\n" if b == len(text) else text, a):
+                start = a
+            elif names_kind(line) or opens_subject(line):
+                start = a
+                above = self._previous_paragraph(text, a, layout)
+                # A Chinese title whose subject (关于) opens on the line above.
+                if above and not opens_subject(line) and opens_subject(text[above[0] : above[1]]) and _title_like(text[above[0] : above[1]]):
+                    start = above[0]
+                break
+            prev = self._previous_paragraph(text, a, layout)
+        return start
 
     def _previous_paragraph(self, text: str, pos: int, layout: str = "lines") -> tuple[int, int, bool] | None:
         """The paragraph before the line at ``pos``, and whether it is close to it.
@@ -273,30 +366,78 @@ class _Locator:
         lead = raw.index(line)
         return start + lead, start + lead + len(line), layout == "blocks" or not blank
 
+    # ------------------------------------------------------------ no addressee
+    def unaddressed(self) -> _Region | None:
+        """The notice of a page with no addressee line: from a title that names a kind
+        of document, with items or a document number after it; or, with no such title,
+        from the first line of a text whose items follow a lead-in ("... as follows:")."""
+        text = self.text
+        first_marker: tuple[int, int] | None = None
+        title: int | None = None
+        paragraphs: list[tuple[int, int]] = []  # the non-blank lines before the first item
+        for a, b in _lines(text, 0, len(text)):
+            at = self._opening(a)
+            if at >= b:
+                continue
+            if self.marker.match(text, a, b):
+                first_marker = (at, b)
+                break
+            line = text[at:b].rstrip()
+            if title is None and names_kind(line) and _title_like(line):
+                title = at
+            paragraphs.append((at, at + len(line)))
+        if title is not None:
+            numbered = any(self.docnumber.match(text + "\n", a) or find_doc_numbers(text, a, b) for a, b in paragraphs if a >= title)
+            if first_marker is not None or numbered:
+                return self.region(title, self._layout(title), len(text), start=title)
+        if first_marker is not None and paragraphs:
+            before = " ".join(text[a:b] for a, b in paragraphs[-_LEAD_IN_REACH:]).lower()
+            if any(word in before for word in layout_words("lead_ins")):
+                start = paragraphs[0][0]
+                return self.region(start, self._layout(start), len(text), start=start)
+        return None
+
+    def nearest(self) -> str:
+        """How close the best candidate came to a notice, for the error message."""
+        text = self.text
+        for a, b in _lines(text, 0, len(text)):
+            at = self._opening(a)
+            if at < b and self.marker.match(text, a, b):
+                line = text.count("\n", 0, at) + 1
+                marker = self.marker.match(text, a, b).group().strip()
+                return (
+                    f"; the nearest candidate, numbered items from {marker!r} at line {line}, lacks an addressee line"
+                    ' ("To ...:" or "All ...:"), a title naming the kind of document above it ("Notice of ...", "...的通知")'
+                    ' and a lead-in before its first item ("... as follows:")'
+                )
+        for a, b in _lines(text, 0, len(text)):
+            at = self._opening(a)
+            if at < b and names_kind(text[at:b]) and _title_like(text[at:b].rstrip()):
+                line = text.count("\n", 0, at) + 1
+                return f"; the nearest candidate, a title at line {line}, has no numbered items, document number or addressee after it"
+        return ""
+
 
 def _regions(text: str, source: str | None) -> tuple[_Locator, list[_Region]]:
-    locator = _Locator(text, source)
+    locator = _Locator(ungutter(text), source)
     candidates = locator.candidates()
     if not candidates:
-        raise NoticeNotFound(
-            f"{source or '<text>'}: no notice found:"
-            " looked for an addressee line ending in a colon "
-            '("To the people\'s governments of ...:"), followed by numbered items such as '
-            '"(1)" or "(I)" and a closing paragraph (entry into force or repeal)'
-        )
+        region = locator.unaddressed()
+        if region is None:
+            raise NoticeNotFound(
+                f"{source or '<text>'}: no notice found:"
+                " looked for an addressee line ending in a colon "
+                '("To the people\'s governments of ...:"), or a title naming the kind of document '
+                '("Notice of ...", "通知"), followed by numbered items such as "(1)", "(I)", "1." or "一、", '
+                "and a closing paragraph (entry into force or repeal) or a signature block" + locator.nearest()
+            )
+        return locator, [region]
     regions: list[_Region] = []
-    first_error: NoticeSyntaxError | None = None
     for i, (pos, layout) in enumerate(candidates):
         if regions and pos < regions[-1].end:
             continue
         limit = candidates[i + 1][0] if i + 1 < len(candidates) else len(text)
-        try:
-            regions.append(locator.region(pos, layout, limit))
-        except NoticeSyntaxError as exc:
-            first_error = first_error or exc
-    if not regions:
-        assert first_error is not None
-        raise first_error
+        regions.append(locator.region(pos, layout, limit))
     return locator, regions
 
 
@@ -322,9 +463,10 @@ def _parse_region(
 ) -> Notice:
     try:
         # A copy of the region, not a TextSlice: Lark counts the lines before a slice's
-        # start on every parse, which made a page of many notices quadratic.
-        tree = notice_parser().parse(view[region.start : region.end])
-        skeleton = NoticeTransformer(text, lines, base=region.start).transform(tree)
+        # start on every parse, which made a page of many notices quadratic. One line
+        # break is appended, so the last paragraph owns a break like every other.
+        tree = notice_parser().parse(view[region.start : region.end] + "\n")
+        skeleton = NoticeTransformer(text, lines, base=region.start, limit=region.end).transform(tree)
     except InvalidReference as exc:  # a marker the numbering cannot read, at its position
         where = getattr(exc, "pos", None)
         raise NoticeSyntaxError(str(exc), text=text, pos=region.start if where is None else where, source=source) from None
@@ -334,11 +476,14 @@ def _parse_region(
         raise NoticeSyntaxError(str(exc), text=text, pos=region.start, source=source) from None
 
     clauses, anomalies = _number(skeleton.clauses, skeleton.sections, text)
+    if not region.ended and clauses:  # the text stops before the notice does
+        clauses[-1] = clauses[-1].model_copy(update={"cut": True})
     if len(clauses) != len(skeleton.clauses) or any(a is not b for a, b in zip(clauses, skeleton.clauses)):
         swap = {id(a): b for a, b in zip(skeleton.clauses, clauses)}
         parts = [swap.get(id(p), p) for p in skeleton.parts]
     else:
         parts = skeleton.parts
+    anomalies += _layout_anomalies(region, parts, clauses, text, lines)
     facts = read_front_matter(parts, text, view)
     return Notice.model_construct(
         text=text[region.start : region.end],
@@ -351,6 +496,39 @@ def _parse_region(
         anomalies=tuple(anomalies + extra),
         **facts,
     )
+
+
+# A paragraph of the front matter that opens like a marker of a numbering regnotice does
+# not read ("(a)", "A.", "①", "1)"): the grammar placed it in the preamble, and says so.
+_STRAY_MARKER = re.compile(r"[(（][A-Za-z][)）]|[A-Z][.．](?=\s)|[\u2460-\u2473]|\d{1,3}[)）](?=\s)")
+
+
+def _layout_anomalies(region: _Region, parts: list, clauses: list[Clause], text: str, lines: LineIndex) -> list[Anomaly]:
+    out: list[Anomaly] = []
+
+    def at(pos: int, end: int, kind: str, message: str) -> None:
+        line, column = lines.line_col(pos)
+        out.append(Anomaly(kind=kind, message=message, line=line, column=column, span=Span(start=pos, end=end)))
+
+    for part in parts:
+        if getattr(part, "kind", None) in ("preamble", "headline", "title"):
+            for para in part.paragraphs:
+                m = _STRAY_MARKER.match(para.text)
+                if m:
+                    at(para.span.start, para.span.start + m.end(), "unplaced", f"{m.group()!r} opens a paragraph like a marker of a numbering regnotice does not read; the paragraph was kept in the {part.kind}")
+    if not region.ended:
+        last = lines.line_col(region.end)[0]
+        tail = text[max(region.start, region.end - 1) : region.end]
+        how = "mid-sentence" if tail and not _ENDS_SENTENCE.search(tail) and tail not in ":：" else "after a sentence"
+        if clauses:
+            c = clauses[-1]
+            message = f"the text stops at line {last} ({how}) before the notice's closing or signature: item {c.marker} may be cut short"
+        else:
+            message = f"the text stops at line {last} ({how}) before the notice's first item"
+        at(region.end, region.end, "truncated", message)
+    elif not clauses:
+        at(region.start, region.start, "no_items", "the notice has no numbered items")
+    return out
 
 
 def _number(clauses: list[Clause], sections: list, text: str) -> tuple[list[Clause], list[Anomaly]]:

@@ -142,7 +142,7 @@ def test_errors_raised_through_the_api():
     with pytest.raises(regnotice.NoticeNotFound):
         regnotice.parse("no notice here\n")
     with pytest.raises(regnotice.NoticeSyntaxError):
-        regnotice.parse("To all departments:\n(1) Do a.\n")
+        regnotice.parse("To all departments:\n(1) Do a.\n(2)\n(3) Do c.\n")
 
 
 def test_import_regnotice_is_light():

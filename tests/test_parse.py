@@ -157,7 +157,10 @@ def test_no_dot_number_does_not_end_a_sentence():
 def test_front_matter(seed_name):
     notice = seed_notice(seed_name)
     assert notice.number == DocNumber(prefix="Yinfa", year=2026, seq=42)
-    assert notice.title.startswith("China's Central Bank and Eight Other Departments'")
+    # the notice's own title, from the foreword; the page's headline kept apart
+    assert notice.title.startswith("Notice of the People's Bank of China, National Development and Reform Commission")
+    assert notice.title.endswith("on Further Preventing and Dealing with Risks Related to Virtual Currency and Others")
+    assert notice.headline.startswith("China's Central Bank and Eight Other Departments'")
     assert notice.issuers == ISSUERS
     assert notice.addressee.startswith("To the people's governments of all provinces")
     assert notice.consulted == ("Cyberspace Administration of China", "Supreme People's Court", "Supreme People's Procuratorate")

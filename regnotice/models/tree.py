@@ -130,6 +130,9 @@ class Clause(_Node):
     line: int
     column: int
     children: tuple[Union[Marker, Heading, Paragraph, Gap], ...]
+    #: True for the last item of a text that stops before the notice's end: the item may
+    #: be cut short.
+    cut: bool = False
 
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:
@@ -161,9 +164,10 @@ class SectionHeading(_Node):
 
 
 class Block(_Node):
-    """An unnumbered part of the notice: title, foreword, addressee, preamble, closing."""
+    """An unnumbered part of the notice: the page's headline, the title, the document
+    number, a foreword, the addressee, the preamble, the closing, the signature block."""
 
-    kind: Literal["title", "foreword", "addressee", "preamble", "closing"]
+    kind: Literal["headline", "title", "number", "foreword", "addressee", "preamble", "closing", "signature"]
     children: tuple[Union[Label, Paragraph, Gap], ...]
 
     @property
@@ -201,9 +205,11 @@ class Citation(_Frozen):
 
 class Anomaly(_Frozen):
     """Something in the numbering or layout a reader should know of. Never fixed
-    silently: a gap, a repeat, ordinals out of order, a second copy of the notice."""
+    silently: a gap, a repeat, ordinals out of order, a second copy of the notice, a text
+    that stops before the notice ends, a notice with no items, a line the grammar could
+    not place."""
 
-    kind: Literal["gap", "repeat", "out_of_order", "duplicate", "other_notice"]
+    kind: Literal["gap", "repeat", "out_of_order", "duplicate", "other_notice", "truncated", "no_items", "unplaced"]
     message: str
     line: int
     column: int
@@ -217,7 +223,10 @@ class Notice(_Node):
     source: Union[str, None] = None
     layout: Literal["lines", "blocks"]
     number: Union[DocNumber, None]
+    #: The notice's own title ("Notice of ... on ..."), not the page's headline.
     title: Union[str, None]
+    #: The page's headline above the notice, when the region has one apart from the title.
+    headline: Union[str, None] = None
     issuers: tuple[str, ...]
     addressee: str
     legal_bases: tuple[Citation, ...]
@@ -225,6 +234,8 @@ class Notice(_Node):
     approved_by: Union[str, None]
     effective: Union[str, None]
     repeals: tuple[DocNumber, ...]
+    #: The date of the signature block, as written ("2021年9月3日"), if there is one.
+    signed: Union[str, None] = None
     clauses: tuple[Clause, ...]
     parts: tuple[Part, ...]
     anomalies: tuple[Anomaly, ...] = ()
