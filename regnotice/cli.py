@@ -131,6 +131,8 @@ def parse_command(
     text = _read_text(file)
     notice = parse(text, source=str(file))
     _emit(notice.model_dump(mode="json"), format.value)
+    for anomaly in notice.anomalies:  # what a reader should know, after the tree
+        typer.echo(f"warning: {file}:{anomaly.line}:{anomaly.column}: {anomaly.message}", err=True)
 
 
 @app.command("index", hidden=True)

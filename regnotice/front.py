@@ -162,9 +162,11 @@ def _flat(text: str) -> str:
     """``text`` with every run of whitespace (a wrapped line's break included) one space;
     none where the break or space stands between two Chinese characters, as in a title
     over two lines or a signature line "中 央 宣 传 部"."""
-    return _CJK_GAP.sub("", " ".join(text.split()))
+    flat = " ".join(text.split())
+    return _CJK_GAP.sub("", flat) if _CJK.search(flat) else flat
 
 
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _CJK_GAP = re.compile(r"(?<=[\u2018-\u201f\u3000-\u9fff\uff00-\uffef]) (?=[\u2018-\u201f\u3000-\u9fff\uff00-\uffef])")
 
 # Issuers in the title or a sentence, in the phrasings notices use:

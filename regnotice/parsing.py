@@ -36,11 +36,11 @@ from .transform import NoticeTransformer
 
 __all__ = ["parse", "parse_all", "soften", "ungutter"]
 
-_WS = "[ \t\u00a0\u3000\ufeff]"
+_WS = "[ \t\u00a0\u2000-\u200a\u3000\ufeff]"
 # A line break inside a paragraph of hard-wrapped text: text on both sides.
-_SOFT_BREAK = re.compile(r"(?<=\S)[ \t\u00a0\u3000]*\r?\n(?=[ \t\u00a0\u3000]*\S)")
-_LEAD_SPACE = " \t\u00a0\u3000\ufeff"
-_BLANK_AFTER = re.compile(r"[ \t\u00a0\u3000]*\r?\n[ \t\u00a0\u3000]*\r?\n")
+_SOFT_BREAK = re.compile(r"(?<=\S)[ \t\u00a0\u2000-\u200a\u3000]*\r?\n(?=[ \t\u00a0\u2000-\u200a\u3000]*\S)")
+_LEAD_SPACE = " \t\u00a0\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))  # em space and its kin
+_BLANK_AFTER = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]*\r?\n[ \t\u00a0\u2000-\u200a\u3000]*\r?\n")
 # Words without which no line can be the closing: a cheap test (plain substring
 # search of the lower-cased line) before the grammar's CLOSING terminal is tried.
 _CLOSING_HINTS = ("force", "effect", "repeal", "abolish", "annul", "rescind", "cease", "施行", "废止")
@@ -125,24 +125,31 @@ def soften(text: str, start: int = 0, end: int | None = None) -> str:
 def ungutter(text: str) -> str:
     """An offset-preserving view of ``text`` without a paste site's line numbers: where
     at least three lines in a row open with "1.", "2.", "3.", ... (one a line, from 1),
-    those numbers are spaces. Numbered items are never one a line from 1 with nothing
-    between them for so long and stay as they are.
+    and one of those lines, its number taken away, is an addressee line, those numbers
+    are spaces. Items numbered one a line ("1. ...", "2. ...") are no gutter: none of
+    them is an addressee.
 
     >>> ungutter("  1. Title\\n  2. To all:\\n  3. (1) Text.\\n")
     '     Title\\n     To all:\\n     (1) Text.\\n'
+    >>> ungutter("1. Do a.\\n2. Do b.\\n3. Do c.\\n")
+    '1. Do a.\\n2. Do b.\\n3. Do c.\\n'
     """
-    spans: list[tuple[int, int]] = []
-    run: list[tuple[int, int]] = []
+    runs: list[list[tuple[int, int, int]]] = []
+    run: list[tuple[int, int, int]] = []
     for a, b in _lines(text, 0, len(text)):
         m = _GUTTER.match(text, a, b)
         if m and int(m[1]) == len(run) + 1:
-            run.append((a, m.end()))
+            run.append((a, m.end(), b))
             continue
         if len(run) >= _GUTTER_MIN:
-            spans += run
-        run = [(a, m.end())] if m and m[1] == "1" else []
+            runs.append(run)
+        run = [(a, m.end(), b)] if m and m[1] == "1" else []
     if len(run) >= _GUTTER_MIN:
-        spans += run
+        runs.append(run)
+    if not runs:
+        return text
+    addressee = re.compile(rf"{_WS}*(?:{terminal_regex('ADDRESSEE')})")
+    spans = [(a, g) for run in runs if any(addressee.match(text[g:b] + "\n") for _, g, b in run) for a, g, _ in run]
     if not spans:
         return text
     out, pos = [], 0
@@ -214,7 +221,7 @@ class _Locator:
             if single:
                 found.append((at, self._layout(single.end())))
                 continue
-            if text.startswith("To", at) and self.addressee.match(self.soft, a):
+            if text.startswith(("To ", "To\t", "To\u00a0"), at) and self.addressee.match(self.soft, a):
                 found.append((at, "blocks"))
         return found
 

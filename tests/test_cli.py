@@ -207,9 +207,6 @@ CLOSING = "This notice shall enter into force upon the date of its issuance.\n"
 
 #: name -> (file content, expected stderr pieces, location+caret expected)
 MALFORMED = {
-    # title, foreword, addressee and items (I)..(19) of the seed, but no closing paragraph
-    "no_closing": (lambda: _seed_lines(62, 88), ["does not end", "closing paragraph"], True),
-    "no_items": (lambda: "To all departments:\n" + CLOSING, ["does not end", "numbered items"], True),
     "empty_item": (lambda: "To all departments:\n(1)\n(2) Do b.\n" + CLOSING, ["unexpected"], True),
     "not_utf8": (lambda: b"To all departments:\n(1) caf\xe9 au lait.\n" + CLOSING.encode(), ["not UTF-8", "0xe9"], False),
     "no_notice": (lambda: "Weather today: sunny.\nMarkets: flat.\n", ["no notice found", "addressee"], False),
@@ -255,11 +252,17 @@ def test_parse_not_utf8_names_line_and_column(tmp_path):
     assert f"{path}:2:8:" in result.stderr  # the bad byte follows "(1) caf", 7 characters
 
 
-def test_parse_no_closing_points_at_the_addressee_line(tmp_path):
-    path = _write(tmp_path, "no_closing")
+def test_parse_cut_short_parses_and_warns_where_the_text_stops(tmp_path):
+    """Title, foreword, addressee and items (I)..(19) of the seed, and no closing: the
+    items are read, the last marked as possibly cut, and a warning names the place."""
+    path = tmp_path / "cut.txt"
+    path.write_text(_seed_lines(62, 88), encoding="utf-8")
     result = run("parse", str(path))
-    assert f"{path}:3:1:" in result.stderr
-    assert "To the people's governments" in result.stderr
+    assert result.exit_code == 0
+    tree = json.loads(result.stdout)
+    assert [c["cut"] for c in tree["clauses"]] == [False] * 18 + [True]
+    assert re.search(re.escape(str(path)) + r":27:\d+: the text stops at line 27", result.stderr), result.stderr
+    assert "item (19) may be cut short" in result.stderr
 
 
 def test_parse_missing_file_exits_1(tmp_path):
@@ -302,7 +305,7 @@ def test_process_errors_have_no_traceback(tmp_path, args, code):
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize("name", ["no_closing", "not_utf8", "no_notice", "empty_item"])
+@pytest.mark.parametrize("name", ["not_utf8", "no_notice", "empty_item"])
 def test_process_parse_malformed(tmp_path, name):
     path = _write(tmp_path, name)
     proc = run_process("parse", str(path), cwd=tmp_path)
