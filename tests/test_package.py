@@ -35,6 +35,7 @@ REQUIRED_IN_WHEEL = [
     "regnotice/agencies.yaml",
     "regnotice/lexicon.yaml",
     "regnotice/docnumbers.yaml",
+    "regnotice/layout.yaml",
     "regnotice/terms.yaml",
     "regnotice/_data/rules/verdict.schema.json",
     "regnotice/_data/rules/lexicon.schema.json",
