@@ -147,6 +147,7 @@ def phases(bare: str):
     from regnotice.transform import NoticeTransformer
 
     parser = notice_parser()
+    bare = bare.rstrip() + "\n"  # the region as the parser reads it, one break appended
     tree = parser.parse(bare)
     lines = LineIndex(bare)
     skeleton = NoticeTransformer(bare, lines).transform(tree)

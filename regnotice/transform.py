@@ -232,19 +232,7 @@ class NoticeTransformer(Transformer):
         marker = self._marker(children[0])
         rest, brk = self._nodes(children[1:-1]), self._br(children[-1])
         heading = next((n for n in rest if type(n) is Heading), None)
-        line, column = self._lines.line_col(marker.span.start)
-        clause = self._numbered(
-            Clause,
-            "clause",
-            marker,
-            rest,
-            heading=" ".join(heading.title.split()) if heading else None,
-            section=None,
-            line=line,
-            column=column,
-            cut=False,
-        )
-        return (clause, brk)
+        return (self._clause(marker, rest, heading), brk)
 
     def section_heading(self, children) -> tuple:
         marker = self._marker(children[0])
@@ -279,6 +267,9 @@ class NoticeTransformer(Transformer):
         if len(first.children) == 1 and not _holds_sentence(first):
             heading = build(Heading, {"text": first.text, "span": first.span, "kind": "heading"})
             rest = [heading if n is first else n for n in rest]
+        return self._clause(marker, rest, heading)
+
+    def _clause(self, marker: Marker, rest: list, heading: Heading | None) -> Clause:
         line, column = self._lines.line_col(marker.span.start)
         return self._numbered(
             Clause,
