@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable
 
 from .errors import RuleFileError
 from .models import Block, Citation, DocNumber, Span
@@ -192,8 +191,13 @@ def _issuers(text: str) -> tuple[str, ...]:
     m = _search(_ISSUED_BY, text)
     if m:
         return _names(m["issuers"])
-    for pattern in (_ISSUERS_BEFORE_KIND, _JOINTLY_ISSUED, _ISSUED_BY_PHRASE, _ZH_ISSUERS):
-        m = pattern.search(text)
+    # Each pattern is tried only where its key word stands: a search of a long sentence
+    # for a list of names that no "jointly" follows would try it at every capital.
+    for pattern, key in ((_ISSUERS_BEFORE_KIND, ""), (_JOINTLY_ISSUED, "jointly"), (_ISSUED_BY_PHRASE, " by "), (_ZH_ISSUERS, "关于")):
+        if key not in text:
+            continue
+        at = text.find(key) if key else 0
+        m = pattern.search(text, max(0, at - 2000)) if key in ("jointly",) else pattern.search(text)
         if m:
             return _names(m["issuers"])
     return ()
