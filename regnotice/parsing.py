@@ -394,7 +394,7 @@ class _Locator:
                 title = at
             paragraphs.append((at, at + len(line)))
         if title is not None:
-            numbered = any(self.docnumber.match(text + "\n", a) or find_doc_numbers(text, a, b) for a, b in paragraphs if a >= title)
+            numbered = any(self.docnumber.match(text[a:b] + "\n") or find_doc_numbers(text, a, b) for a, b in paragraphs if a >= title)
             if first_marker is not None or numbered:
                 return self.region(title, self._layout(title), len(text), start=title)
         if first_marker is not None and paragraphs:
