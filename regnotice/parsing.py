@@ -107,7 +107,6 @@ class _Region:
     layout: str  # "lines" or "blocks"
     addressee: int  # where the region was anchored: its addressee, title or first line
     ended: bool = True  # False: the text stops before the notice's closing or signature
-    items: bool = True  # whether a numbered item stands in it
 
 
 def soften(text: str, start: int = 0, end: int | None = None) -> str:
@@ -253,17 +252,17 @@ class _Locator:
 
     def region(self, anchor: int, layout: str, limit: int, start: int | None = None) -> _Region:
         text = self.text if layout == "lines" else self.soft
-        end, ended, items = self._end(text, anchor, limit)
+        end, ended = self._end(text, anchor, limit)
         start = self._start(self.text, anchor, layout) if start is None else start
-        return _Region(start, end, layout, anchor, ended, items)
+        return _Region(start, end, layout, anchor, ended)
 
     def view(self, region: _Region) -> str:
         """The text the grammar reads for ``region``: the source itself, or for
         ``blocks`` the source with the region's soft line breaks softened."""
         return self.text if region.layout == "lines" else self.soft
 
-    def _end(self, text: str, anchor: int, limit: int) -> tuple[int, bool, bool]:
-        """(end, ended, items) of the notice anchored at ``anchor``: its closing and any
+    def _end(self, text: str, anchor: int, limit: int) -> tuple[int, bool]:
+        """(end, ended) of the notice anchored at ``anchor``: its closing and any
         signature block after it, or a signature block after its items; else, for a text
         cut short, its last line, not ended. A closing before the first item ends it only
         when no item follows."""
@@ -284,15 +283,15 @@ class _Locator:
                 if not seen_item:
                     early = end if early is None else early
                 else:
-                    return self._signed(text, end, limit), True, True
+                    return self._signed(text, end, limit), True
             elif seen_item and len(text[a:b].strip()) <= 80:
                 signed = self.signature.match(text, a, limit)
                 if signed:
-                    return signed.end(), True, True
+                    return signed.end(), True
             last = a + len(text[a:b].rstrip())
         if not seen_item and early is not None:
-            return self._signed(text, early, limit), True, False
-        return last, False, seen_item
+            return self._signed(text, early, limit), True
+        return last, False
 
     def _signed(self, text: str, end: int, limit: int) -> int:
         """``end``, or the end of the signature block that follows it."""
