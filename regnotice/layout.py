@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import RuleFileError
 from .yamlio import load_yaml
 
-__all__ = ["layout", "layout_words", "grammar_text", "date_regex", "signature_regex", "names_kind", "opens_subject"]
+__all__ = ["layout", "layout_words", "alternation", "grammar_text", "date_regex", "signature_regex", "names_kind", "opens_subject"]
 
 _PATH = Path(__file__).resolve().parent / "layout.yaml"
 _KEYS = ("addressee_openings", "months", "document_kinds", "title_subject", "lead_ins")
@@ -40,14 +40,15 @@ def layout_words(key: str) -> tuple[str, ...]:
     return layout()[key]
 
 
-def _alternation(words: tuple[str, ...]) -> str:
-    """Longest first, so "The relevant" is tried before "The"."""
+def alternation(words: tuple[str, ...]) -> str:
+    """The words as one regex alternation, longest first, so "The relevant" is tried
+    before "The"; a space matches a run of spaces."""
     return "|".join(re.escape(w).replace(r"\ ", r"[ \t\u00a0]+") for w in sorted(words, key=len, reverse=True))
 
 
 def date_regex() -> str:
     """A date as it closes a signature block: "2021年9月3日", "September 3, 2021"."""
-    months = _alternation(layout()["months"])
+    months = alternation(layout()["months"])
     sp = r"[ \t\u00a0]"
     return (
         rf"\d{{4}}{sp}*年{sp}*\d{{1,2}}{sp}*月{sp}*\d{{1,2}}{sp}*日"
@@ -66,7 +67,7 @@ def signature_regex() -> str:
 
 def _pieces() -> dict[str, str]:
     return {
-        "ADDRESSEE_OPENING": _alternation(layout()["addressee_openings"]),
+        "ADDRESSEE_OPENING": alternation(layout()["addressee_openings"]),
         "DATE": date_regex(),
         "SIGNATURE": signature_regex(),
     }
@@ -75,10 +76,10 @@ def _pieces() -> dict[str, str]:
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 
 
-def grammar_text(text: str) -> str:
-    """``text`` (a grammar) with every ``${NAME}`` replaced by its regex piece; an
-    unknown name is an error, not left in."""
-    pieces = _pieces()
+def grammar_text(text: str, pieces: dict[str, str] | None = None) -> str:
+    """``text`` (a grammar) with every ``${NAME}`` replaced by its regex piece (those of
+    ``layout.yaml``, or ``pieces``); an unknown name is an error, not left in."""
+    pieces = _pieces() if pieces is None else pieces
 
     def put(m: re.Match) -> str:
         if m[1] not in pieces:
@@ -94,7 +95,7 @@ def _kinds() -> re.Pattern:
     words = layout()["document_kinds"]
     english = [w for w in words if w.isascii()]
     chinese = [w for w in words if not w.isascii()]
-    return re.compile(rf"\b(?:{_alternation(tuple(english))})\b|{_alternation(tuple(chinese))}")
+    return re.compile(rf"\b(?:{alternation(tuple(english))})\b|{alternation(tuple(chinese))}")
 
 
 def names_kind(text: str) -> bool:

@@ -292,3 +292,79 @@ def test_split_list_positions_point_into_the_text():
     text = "alpha, beta, and gamma"
     for item, start in split_list(text, 0):
         assert text[start : start + len(item)] == item
+
+
+# ------------------------------------------- patterns of older notices and initiatives
+
+# (sentence, kind of the first rule, {field: expected}); phrasings of the 2013, 2017 and
+# 2021 notices and of industry initiatives, written here, not copied from them.
+PATTERNS = [
+    # "Not to ...": a prohibition with no subject, one series of activities
+    ("Not to list tokens with equity features; not to offer matching services for collectibles, and not to accept stablecoins as payment.",
+     "prohibition", {"bearers": [], "activities": ["list tokens with equity features", "offer matching services for collectibles", "accept stablecoins as payment"]}),
+    # an imperative duty, owed by whom the notice addresses
+    ("Ensure that customer funds are segregated, educate investors about the risks, and report suspected fraud.",
+     "obligation", {"bearers": [], "duties": ["Ensure that customer funds are segregated", "educate investors about the risks", "report suspected fraud"]}),
+    ("Resolutely curb speculation in digital collectibles.", "obligation", {"duties": ["Resolutely curb speculation in digital collectibles"]}),
+    ("It is necessary to strictly guard against money laundering through token sales.",
+     "obligation", {"duties": ["strictly guard against money laundering through token sales"]}),
+    ("Prohibit new cryptocurrency mining farms.", "prohibition", {"activities": ["new cryptocurrency mining farms"]}),
+    # a condition at the end of the sentence, or in the middle
+    ("Payment institutions may not settle token trades without the approval of the People's Bank of China.",
+     "prohibition", {"bearers.ref": ["non-bank-payment-institution"], "activities": ["settle token trades"], "exception.kinds": ["approval"], "exception.authority": ["pboc"]}),
+    ("Securities firms, without the consent of the CSRC, may not underwrite token offerings.",
+     "prohibition", {"bearers": ["Securities firms"], "activities": ["underwrite token offerings"], "exception.kinds": ["consent"], "exception.authority": ["csrc"]}),
+    # "..., all strictly prohibited"
+    ("Lending stablecoins, selling mining rigs, and promoting token sales, all strictly prohibited.",
+     "prohibition", {"activities": ["Lending stablecoins", "selling mining rigs", "promoting token sales"], "actions.id": ["lending", "sale", "marketing", "token-issuance-financing"]}),
+    ("Custody of crypto assets and margin trading are all strictly prohibited.", "prohibition", {"activities": ["Custody of crypto assets and margin trading"]}),
+    # a reporting lead-in before the rule, with a label or an adverbial before it
+    ("The circular also stipulates that insurers may not underwrite mining machines.",
+     "prohibition", {"bearers.ref": ["financial-institution"], "activities": ["underwrite mining machines"]}),
+    ("[Measures] It is required that, at present, banks may not price loans in Bitcoin, may not hold Ether, and may not act as a central counterparty.",
+     "prohibition", {"bearers.ref": ["financial-institution"], "activities": ["price loans in Bitcoin", "hold Ether", "act as a central counterparty"]}),
+    # a passive: the subject is what the rule is about, not its bearer
+    ("Stablecoins shall not be accepted as payment for goods.",
+     "prohibition", {"bearers": [], "activities": ["be accepted as payment for goods"], "objects.id": ["stablecoin"]}),
+    ("Mining machines may not be sold to individuals.", "prohibition", {"bearers": [], "objects.id": ["mining-machine"]}),
+    # "such as A, B and C" inside an activity: one list of examples
+    ("Exchanges may not engage in financial crimes such as unlicensed lending, fraud, and pyramid schemes.",
+     "prohibition", {"activities": ["engage in financial crimes such as unlicensed lending, fraud, and pyramid schemes"]}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "kind", "expected"), PATTERNS, ids=[s[:40] for s, _, _ in PATTERNS])
+def test_patterns_of_older_notices(sentence, kind, expected):
+    found = extract_sentence(sentence)
+    assert found, "the grammar did not accept the sentence"
+    assert found[0][0].model_fields["kind"].default == kind
+    for path, value in expected.items():
+        assert _field(found, path) == value, path
+
+
+@pytest.mark.parametrize(
+    ("sentence", "exceptions"),
+    [
+        ("Platforms may not run unauthorized token sales.", 1),  # on the activity itself: implies one
+        ("Platforms may not commit financial crimes such as unauthorized token sales and fraud.", 0),  # among examples: a qualifier
+        ("Platforms may not commit crimes (including unauthorized token sales).", 0),
+    ],
+)
+def test_unauthorized_implies_an_exception_only_on_the_activity_itself(sentence, exceptions):
+    found = extract_sentence(sentence)
+    assert [q.id for q in found[0][1]["qualifiers"]] == ["unauthorized"]
+    assert sum(cls.__name__ == "ExceptionRule" for cls, _ in found) == exceptions
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Support measures for small firms shall be announced later.",  # "Support" as a noun: no imperative
+        "Members are not to blame for the losses.",  # "not to" inside a sentence opens no prohibition
+        "The notice stipulates that.",
+    ],
+)
+def test_imperative_and_lead_in_cues_need_their_place(sentence):
+    found = extract_sentence(sentence)
+    assert not any(cls.__name__ == "Obligation" and not f["bearers"] for cls, f in found)  # no imperative
+    assert not any(cls.__name__ == "Prohibition" for cls, _ in found)

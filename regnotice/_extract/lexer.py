@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterator
 
 from lark import Lark, Token
@@ -16,7 +17,14 @@ from lark.lexer import Lexer
 from ..resources import data_path
 
 # Cues after which the text continues the same clause instead of starting a subject.
-_CONTINUATION = frozenset({"EXCEPT", "PARTICIPATION", "COORDINATION", "RESPECTIVE"})
+_CONTINUATION = frozenset({"EXCEPT", "WITHOUT", "PARTICIPATION", "COORDINATION", "RESPECTIVE"})
+# Cues of a prohibition series ("may not A, may not B"): the text between two of them that
+# ends in a comma or "and" is the activity of the first (ACT), not the subject of the next.
+_SERIES = frozenset({"PROHIBITED_FROM", "FORBIDDEN_TO", "NOT_ALLOWED", "MAY_NOT", "NOT_TO"})
+_SERIES_END = re.compile(r"(?:[,;，；]|\b(?:and|or))\s*$", re.I)
+_SERIES_CONJ = re.compile(r"[\s,;，；]*\b(?:and|or)$", re.I)
+# Cues that open an imperative sentence ("Ensure ...", "Prohibit ...").
+_IMPERATIVE = frozenset({"DUTY", "PROHIBIT", "NECESSARY"})
 _CONDITION_CUES = ("APPROVAL", "CONSENT", "FILING", "RELIANCE", "AUTHORIZATION")
 _TRIM = " \t\r\n\u00a0,;:.。"
 
@@ -95,7 +103,12 @@ class _CueLexer(Lexer):
     def lex(self, data: str) -> Iterator[Token]:  # type: ignore[override]
         pieces: list[tuple[str, int, int]] = []
         pos = 0
-        for m in self._matches(data):
+        matches = list(self._matches(data))
+        if matches and matches[0].lastgroup in _IMPERATIVE and any(m.lastgroup not in _CONTINUATION for m in matches[1:]):
+            # "Support measures shall be announced": a verb that opens an imperative is one
+            # only in a sentence with no subject, that is, with no cue that takes one after it
+            matches = matches[1:]
+        for m in matches:
             pieces.append(("TEXT", pos, m.start()))
             pieces.append((m.lastgroup, m.start(), m.end()))
             pos = m.end()
@@ -113,7 +126,17 @@ class _CueLexer(Lexer):
         for i, (kind, start, end) in enumerate(tokens):
             if kind == "TEXT":
                 following = tokens[i + 1][0] if i + 1 < len(tokens) else None
-                kind = "TAIL" if following is None else "ARG" if following in _CONTINUATION else "SUBJ"
+                if following is None:
+                    kind = "TAIL"
+                elif following in _CONTINUATION:
+                    kind = "ARG"
+                elif following in _SERIES and i and tokens[i - 1][0] in _SERIES and _SERIES_END.search(data, start, tokens[i + 1][1]):
+                    kind = "ACT"
+                    conj = _SERIES_CONJ.search(data, start, end)  # "hold Ether, and | may not"
+                    if conj and conj.start() > start:
+                        end = conj.start()
+                else:
+                    kind = "SUBJ"
             yield Token(kind, data[start:end], start_pos=start, end_pos=end)
 
 
@@ -189,7 +212,7 @@ def _openings(pattern: str) -> set[str] | None:
 
 class _SentenceLexer(_CueLexer):
     names = (
-        "IN_FORCE", "REPEALED", "SANCTION", "INVALID", "BORNE", "IT_PROHIBITED", "PROHIBITED_FROM",
+        "LEAD_IN", "NECESSARY", "NOT_TO", "PROHIBIT", "DUTY", "IN_FORCE", "REPEALED", "SANCTION", "INVALID", "BORNE", "IT_PROHIBITED", "PROHIBITED_FROM",
         "FORBIDDEN_TO", "NOT_ALLOWED", "PROHIBITED_PASSIVE", "MAY_NOT", "OVERALL_RESP", "LEADING",
         "DEFINES", "TOGETHER_WITH", "RESPECTIVE", "PARTICIPATION", "COORDINATION", "CLASSIFIED",
         "EXCEPT", "WITHOUT", "IF", "NO", "MAY", "MODAL",
@@ -200,8 +223,41 @@ class _ConditionLexer(_CueLexer):
     names = _CONDITION_CUES
 
 
+_CUE_KEYS = ("duty_verbs", "duty_adverbs", "reporting_verbs", "required_participles")
+
+
+@lru_cache(maxsize=1)
+def cue_words() -> dict[str, tuple[str, ...]]:
+    """``cues.yaml``, checked: each key a list of non-empty strings."""
+    from ..errors import RuleFileError
+    from ..yamlio import load_yaml
+
+    path = Path(__file__).resolve().parents[1] / "cues.yaml"
+    data = load_yaml(path)
+    if not isinstance(data, dict) or set(data) != set(_CUE_KEYS):
+        raise RuleFileError(f"{path}:1: expected the keys {', '.join(_CUE_KEYS)}")
+    for key in _CUE_KEYS:
+        words = data[key]
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+            raise RuleFileError(f"{path}: {key}: expected a list of non-empty strings")
+    return {key: tuple(data[key]) for key in _CUE_KEYS}
+
+
+@lru_cache(maxsize=1)
 def _grammar() -> str:
-    return data_path("grammars/rules.lark").read_text(encoding="utf-8")
+    """``grammars/rules.lark`` with the words of ``cues.yaml`` (and the document kinds of
+    ``layout.yaml``) put in where it says ``${NAME}``."""
+    from ..layout import alternation, grammar_text, layout_words
+
+    words = cue_words()
+    pieces = {
+        "DUTY_VERB": alternation(words["duty_verbs"]),
+        "DUTY_ADVERB": alternation(words["duty_adverbs"]),
+        "REPORTING_VERB": alternation(words["reporting_verbs"]),
+        "REQUIRED_PARTICIPLE": alternation(words["required_participles"]),
+        "DOCUMENT_KIND": alternation(tuple(w for w in layout_words("document_kinds") if w.isascii())),
+    }
+    return grammar_text(data_path("grammars/rules.lark").read_text(encoding="utf-8"), pieces)
 
 
 @lru_cache(maxsize=None)

@@ -17,6 +17,7 @@ _ING_NOUNS = frozenset(
     "clearing banking financing pricing accounting advertising marketing mining funding listing housing "
     "opening offering processing consulting trading settling building".split()
 )
+_SUCH_AS = re.compile(r"\bsuch\s+as\b", re.I)
 _ETC = re.compile(r"[,\s]*\betc\.?$", re.I)
 
 
@@ -95,13 +96,20 @@ def split_list(text: str, base: int = 0, *, kind: str = "items") -> list[tuple[s
                 cursor = m.end()
             split.append((piece[cursor:], start + cursor))
         pieces = [(p, s) for p, s in split if p]
-    if kind == "activities" and pieces and _starts_activity(pieces[0][0]):
+    if kind == "activities" and pieces and (_starts_activity(pieces[0][0]) or any(_SUCH_AS.search(p) for p, _ in pieces)):
+        # An activity opens with a gerund; "such as A, B and C" inside one is one list of
+        # examples of what stands before it, up to the next gerund.
+        gerunds = _starts_activity(pieces[0][0])
         merged: list[tuple[str, int]] = []
+        examples = False
         for piece, start in pieces:
-            if merged and not _starts_activity(piece):
+            opens = _starts_activity(piece)
+            if merged and not opens and (gerunds or examples or _SUCH_AS.match(piece)):
                 prev, prev_start = merged[-1]
                 merged[-1] = (prev + text[prev_start - base + len(prev) : start - base] + piece, prev_start)
             else:
                 merged.append((piece, start))
+                examples = False
+            examples = examples or bool(_SUCH_AS.search(piece))
         return merged
     return pieces

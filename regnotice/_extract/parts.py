@@ -25,6 +25,14 @@ class _Parts:
         self.source = source
         self.registry = registry
 
+    @property
+    def participles(self) -> frozenset[str]:
+        """Irregular verb forms the lexicon names ("sold", "held"): with -ed, -en and -wn,
+        the words that make "be ..." a passive."""
+        from ..lexicon import lexicon
+
+        return frozenset(lexicon().normalise.inflections)
+
     def extract(self, text: str, start: int, ref: str | None = None) -> Extract:
         lead = len(text) - len(text.lstrip(_TRIM))
         text = text.strip(_TRIM)

@@ -71,6 +71,7 @@ def _with_facts(cls, fields: dict, whole: Extract, facts: Facts) -> dict:
         # the cue and the tail place and qualify the activities ("strictly prohibited across the board")
         facts.read(scope, served=False, into=read, kinds=("territory", "qualifiers"))
         facts.read([b for b in fields.get("bearers", ()) if not b.ref], served=False, into=read, kinds=("objects",))
+        facts.read(fields.pop("_topic", ()), served=False, into=read, kinds=("objects",))  # a passive's subject
         fields.update(_facts_fields(read, served=True))
     elif cls is Obligation:
         fields.update(_facts_fields(facts.read(fields.get("bearers", ()), served=False), served=False))

@@ -38,11 +38,19 @@ from .parts import (
 
 _SUCH_AS = re.compile(r"[,\s]+such\s+as\s+", re.I)
 _UNAUTHORIZED = re.compile(r"\bunauthori[sz]ed\b", re.I)
+_EXAMPLES = re.compile(r"\b(?:such\s+as|including)\b|\(", re.I)
 _PRONOUNS = frozenset({"they", "them", "it", "these", "those", "such entities", "such institutions"})
 _RELATIVE = re.compile(r"^(?:that|which|who|whose|whom)\b", re.I)
 
 
-_ADVERBIAL = re.compile(r"^(?:upon|based\s+on|according\s+to|in\s+accordance\s+with|after|when|for|by|through|in\s+order\s+to)\b", re.I)
+_ADVERBIAL = re.compile(
+    r"^(?:upon|based\s+on|according\s+to|in\s+accordance\s+with|after|when|for|by|through|in\s+order\s+to"
+    r"|at\s+(?:this|the\s+present)\s+stage|at\s+present|currently|henceforth|from\s+now\s+on)\b",
+    re.I,
+)
+# "X cannot be used as currency": a passive, whose subject is what the rule is about.
+_PASSIVE = re.compile(r"^(?:be|being)\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)\b", re.I)
+_SERIES_CUES = frozenset({"PROHIBITED_FROM", "FORBIDDEN_TO", "NOT_ALLOWED", "MAY_NOT", "NOT_TO"})
 
 
 class _SentenceTransformer(Transformer):
@@ -94,21 +102,27 @@ class _SentenceTransformer(Transformer):
         a passive prohibition): facts.py reads objects and territory from them too."""
         return [self.p.extract(*self._text(t)) for t in tokens if t is not None and str(t).strip(_TRIM)]
 
-    def _prohibition(self, bearers: list[Extract], activity: Token | None, cue: Token | str, exception, scope: list[Extract] | None = None) -> _Draft:
+    def _prohibition(
+        self, bearers: list[Extract], activity: Token | None, cue: Token | str, exception, scope: list[Extract] | None = None, series=()
+    ) -> _Draft:
         """A prohibition; ``scope`` and the ``cue`` (a token, with its position) are the
-        parts facts.py reads qualifiers and places from besides the activities."""
-        activities: list[Extract] = []
+        parts facts.py reads qualifiers and places from besides the activities;
+        ``series`` the activities of the cues before the last ("may not A, may not B")."""
+        activities: list[Extract] = [a for tok in series for a in self.p.items(*self._text(tok), kind="activities")]
         atext = ""
         if activity is not None:
             atext, astart = self._text(activity)
-            activities = self.p.items(atext, astart, kind="activities")
+            activities += self.p.items(atext, astart, kind="activities")
         fields = dict(
             bearers=tuple(bearers),
             activities=tuple(activities),
             terms=_terms(atext),
             _scope=(*(scope or ()), *(self._scope(cue) if isinstance(cue, Token) else ())),
         )
-        unauthorized = _UNAUTHORIZED.search(atext) if activity is not None else None
+        # "unauthorized" among the examples an activity gives ("such as unauthorized
+        # offerings") qualifies them; only on the activity itself does it imply an exception
+        head = _EXAMPLES.split(atext, 1)[0]
+        unauthorized = _UNAUTHORIZED.search(head) if activity is not None else None
         if exception is None and unauthorized:
             # "unauthorized X" prohibits X done without authorization: an implied exception.
             start = astart + unauthorized.start()
@@ -132,8 +146,46 @@ class _SentenceTransformer(Transformer):
 
     def prohibition(self, children) -> _Draft:
         subject, cue = children[0], children[1]
-        activity, exception = self._complement(children[2:])
-        return self._prohibition(self._subject(subject), activity, cue, exception)
+        series = [c for c in children[2:] if isinstance(c, Token) and c.type == "ACT"]
+        last = max((i for i, c in enumerate(children) if isinstance(c, Token) and c.type in _SERIES_CUES), default=1)
+        activity, exception = self._complement(children[last + 1 :])
+        if not series and activity is not None and self._passive(str(activity)):
+            # "Bitcoin cannot be used as currency": no bearer; the subject is the topic
+            draft = self._prohibition([], activity, cue, exception)
+            draft.fields["_topic"] = tuple(self._subject(subject))  # "They ...": what was named before
+            return draft
+        return self._prohibition(self._subject(subject), activity, cue, exception, series=series)
+
+    def _passive(self, text: str) -> bool:
+        m = _PASSIVE.match(text)
+        if not m:
+            return False
+        verb = m["verb"].lower()
+        return verb.endswith(("ed", "en", "wn")) or verb in self.p.participles
+
+    def bare_prohibition(self, children) -> _Draft:
+        series = [c for c in children if isinstance(c, Token) and c.type == "ACT"]
+        last = max(i for i, c in enumerate(children) if isinstance(c, Token) and c.type == "NOT_TO")
+        activity, exception = self._complement(children[last + 1 :])
+        return self._prohibition(list(self.previous), activity, children[0], exception, series=series)
+
+    def imperative_prohibition(self, children) -> _Draft:
+        activity, exception = self._complement(children[1:])
+        return self._prohibition([], activity, children[0], exception)
+
+    def duty(self, children) -> _Draft:
+        cue = children[0]
+        if cue.type == "DUTY" and len(children) > 1:  # the verb is part of the duty
+            start, end = cue.start_pos + self.base, children[1].end_pos + self.base
+            duties = self.p.items(self.p.source[start:end], start, kind="activities")
+        elif cue.type == "DUTY":
+            duties = [self.p.extract(*self._text(cue))]
+        else:
+            duties = self.p.items(*self._text(children[1]), kind="activities") if len(children) > 1 else []
+        return _Draft(Obligation, dict(bearers=(), duties=tuple(duties)))
+
+    def lead_in(self, children) -> None:
+        return None  # "The notice stipulates that": the rule it reports follows
 
     def classification(self, children) -> Token:
         return children[1]
@@ -160,6 +212,11 @@ class _SentenceTransformer(Transformer):
         return _Draft(Prohibition, fields)
 
     def conditional_prohibition(self, children) -> _Draft:
+        if children[0].type == "ARG":  # "X, without the consent of Y, may not A"
+            activity, exception = self._complement(children[4:])
+            draft = self._prohibition(self._subject(children[0]), activity, children[3], exception)
+            draft.exception = _Draft(ExceptionRule, dict(conditions=_conditions(self.p, *self._text(children[2]))))
+            return draft
         text, start = self._text(children[1])
         if len(children) > 2 and isinstance(children[2], Token) and children[2].type == "NO":
             condition_text, condition_start = text, start
