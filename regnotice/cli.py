@@ -131,8 +131,7 @@ def parse_command(
     text = _read_text(file)
     notice = parse(text, source=str(file))
     _emit(notice.model_dump(mode="json"), format.value)
-    for anomaly in notice.anomalies:  # what a reader should know, after the tree
-        typer.echo(f"warning: {file}:{anomaly.line}:{anomaly.column}: {anomaly.message}", err=True)
+    _warn(file, notice)  # what a reader should know, after the tree
 
 
 @app.command("index", hidden=True)
@@ -226,14 +225,14 @@ def _close(word: str, choices) -> str:
 @app.command()
 @_handled
 def rules(
+    file: Annotated[Path | None, typer.Argument(help="A notice (text or saved HTML page); the bundled notice if omitted.")] = None,
     clause: Annotated[str | None, typer.Option("--clause", "-c", help="Only this clause (any numbering).")] = None,
     kind: Annotated[str | None, typer.Option("--kind", "-k", help="Only this kind, e.g. prohibition.")] = None,
     agency: Annotated[str | None, typer.Option("--agency", "-a", help="Only rules naming this registry id, e.g. pboc.")] = None,
     format: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = TextFormat.text,
 ) -> None:
-    """List the rules of the bundled notice."""
+    """List the rules of the bundled notice, or of the notice in FILE."""
     from .agencies import registry
-    from .bundled import bundled_notice, bundled_rules
     from .models import RULE_KINDS
     from .report import mentions, summarise
 
@@ -243,9 +242,17 @@ def rules(
     if agency is not None and agency not in reg:
         known = [*reg.agencies, *reg.parties]
         raise typer.BadParameter(f"unknown agency {agency!r}{_close(agency, known)}", param_hint="--agency")
-    selected = bundled_rules().rules
+    from .bundled import bundled_notice, bundled_rules
+
+    if file is None:
+        parsed, selected = None, bundled_rules().rules  # read from rules/, no parse
+    else:
+        from .pipeline import extract
+
+        parsed = _notice(file)
+        selected = extract(parsed).rules
     if clause is not None:
-        ordinal = bundled_notice().clause(clause).ordinal
+        ordinal = (parsed or bundled_notice()).clause(clause).ordinal
         selected = tuple(r for r in selected if r.clause == ordinal)
     selected = [r for r in selected if (kind is None or r.kind == kind) and (agency is None or agency in mentions(r))]
     if format is not TextFormat.text:
@@ -258,13 +265,13 @@ def rules(
 @app.command()
 @_handled
 def coverage(
+    file: Annotated[Path | None, typer.Argument(help="A notice (text or saved HTML page); the bundled notice if omitted.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list the sentences not modeled.")] = False,
 ) -> None:
-    """The share of the bundled notice's sentences the extractor modeled, per clause."""
-    from .bundled import bundled_notice
+    """The share of a notice's sentences the extractor modeled, per clause."""
     from .report import coverage as coverage_of
 
-    report = coverage_of(bundled_notice())
+    report = coverage_of(_notice(file))
     typer.echo(f"{'clause':<9}{'sentences':>10}{'modeled':>9}{'share':>8}")
     for row in report.clauses:
         typer.echo(f"{row.marker:<9}{row.sentences:>10}{row.modeled:>9}{row.share:>8.0%}")
@@ -494,6 +501,24 @@ def vocab(
         return
     for key, values in data.items():
         typer.echo(f"{key}: {', '.join(values)}")
+
+
+def _notice(file: Path | None):
+    """The notice in ``file`` (its anomalies reported on stderr), or the bundled one."""
+    if file is None:
+        from .bundled import bundled_notice
+
+        return bundled_notice()
+    from .parsing import parse
+
+    notice = parse(_read_text(file), source=str(file))
+    _warn(file, notice)
+    return notice
+
+
+def _warn(file: Path, notice) -> None:
+    for anomaly in notice.anomalies:
+        typer.echo(f"warning: {file}:{anomaly.line}:{anomaly.column}: {anomaly.message}", err=True)
 
 
 def _read_text(path: Path) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .agencies import registry
 from .models import Notice
+from ._extract.rules import sentence_groups
 from .pipeline import extract
 
 __all__ = ["ClauseCoverage", "Coverage", "coverage", "agency_matrix", "summarise", "mentions", "ROLES"]
@@ -76,11 +77,7 @@ def coverage(notice: Notice) -> Coverage:
         for part in getattr(rule, "unresolved", ()):
             phrases.append((rule.id, part.text))
     rows = []
-    groups = [(c.ordinal, c.marker, list(c.sentences)) for c in notice.clauses]
-    closing = next((p for p in notice.parts if getattr(p, "kind", None) == "closing"), None)
-    if closing is not None:
-        groups.append((0, "closing", [s for p in closing.paragraphs for s in p.sentences]))
-    for ordinal, marker, sentences in groups:
+    for _, ordinal, marker, sentences in sentence_groups(notice):
         missed = tuple(s.text for s in sentences if not (by_sentence.get((ordinal, s.span.start), set()) & _MODELLING))
         rows.append(ClauseCoverage(ordinal, marker, len(sentences), len(sentences) - len(missed), missed))
     return Coverage(tuple(rows), tuple(unresolved), tuple(phrases))
@@ -134,7 +131,7 @@ def summarise(rule) -> str:
         conditions = f" {'and' if rule.mode == 'all_of' else 'or'} ".join(c.kind for c in rule.conditions)
         return f"unless {conditions} (for {', '.join(rule.applies_to)})"
     if kind == "obligation":
-        return f"{_names(rule.bearers)} must: {'; '.join(d.text for d in rule.duties)}"
+        return f"{_names(rule.bearers) or '(no bearer named)'} must: {'; '.join(d.text for d in rule.duties)}"
     if kind == "responsibility":
         line = f"lead {_names(rule.lead)}"
         if rule.participants:

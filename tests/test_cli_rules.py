@@ -59,6 +59,39 @@ def test_rule_verbs(args, expect):
         assert words in result.output
 
 
+ANNOUNCEMENT = """Public Notice on Preventing the Risks of Token Sales
+
+Recently, token sales have spread. The matters are announced as follows:
+
+1. Token sales are illegal fundraising.
+Not to issue tokens; not to run token exchanges.
+Ensure that investors are warned of the risks.
+
+2. Banks may not open accounts for token exchanges without the approval of the People's Bank of China.
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "expect"),
+    [
+        (["coverage"], ["1.", "2.", "all", "3", "75%", "warning:", "may be cut short"]),
+        (["rules"], ["notice/1/2", "(no bearer named) may not: issue tokens; run token exchanges", "notice/1/3", "obligation",
+                     "notice/2/1", "Banks may not: open accounts for token exchanges", "notice/2/2", "exception"]),
+        (["rules", "--clause", "2", "--kind", "exception"], ["unless approval (for notice/2/1)"]),
+    ],
+)
+def test_rule_verbs_read_any_notice_file(tmp_path, args, expect):
+    path = tmp_path / "announcement.txt"
+    path.write_text(ANNOUNCEMENT, encoding="utf-8")
+    result = runner.invoke(app, [*args, str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    for words in expect:
+        assert words in result.output, words
+    if "--clause" in args:
+        assert "notice/1/" not in result.output
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

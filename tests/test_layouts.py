@@ -66,6 +66,54 @@ def test_real_texts(name):
         assert notice.clauses[-1].cut is cut
 
 
+# file -> (sentences the rules are read from, sentences modeled, rule kinds among them)
+COVERAGE = {
+    "btcchina-bocnotice2013-pboc-2013-289-en.txt": (5, 2, {"prohibition", "reference"}),  # prose, no items
+    "coindesk-2017-ico-en.txt": (6, 5, {"definition", "obligation", "prohibition"}),
+    "longport-275129023-pboc-2026-42-en.txt": (2, 0, {"reference"}),  # cut in the preamble
+    "ndrc-2021-1283-zh.html": (57, 0, set()),
+    "pastebin-FCbRgqAG-pboc-2021-237-en.txt": (2, 0, {"reference"}),
+    "scribd-358480343-pboc-2017-ico-en.txt": (5, 3, {"definition", "obligation"}),
+    "tellerreport-2022-nft-initiative-en.txt": (4, 3, {"obligation"}),  # imperatives
+}
+
+
+@pytest.mark.parametrize("name", sorted(COVERAGE))
+def test_rule_coverage_of_real_texts(name):
+    from regnotice.report import coverage
+
+    sentences, modeled, kinds = COVERAGE[name]
+    notice = regnotice.parse(_read(name), source=name)
+    report = coverage(notice)
+    assert (report.sentences, report.modeled) == (sentences, modeled)
+    rules = regnotice.extract(notice).rules
+    assert kinds <= {r.kind for r in rules}
+    assert sum(r.kind == "unmodeled" for r in rules) == sentences - modeled  # nothing dropped
+    for rule in rules:
+        assert notice.text[rule.span.start - notice.span.start : rule.span.end - notice.span.start] == rule.quote
+
+
+def test_press_release_prose_and_a_series_of_prohibitions():
+    """The 2013 notice as an exchange retold it: no items, its rules in prose, one
+    sentence with a reporting lead-in and four "may not"s."""
+    notice = regnotice.parse(_read("btcchina-bocnotice2013-pboc-2013-289-en.txt"))
+    rules = regnotice.extract(notice).rules
+    assert {r.marker for r in rules} == {"preamble"}
+    series = next(r for r in rules if r.kind == "prohibition" and len(r.activities) > 1)
+    assert [a.text for a in series.activities][:3] == [
+        "use Bitcoin pricing for products or services", "buy or sell Bitcoins", "act as a central counterparty in Bitcoin trading",
+    ]
+    passive = next(r for r in rules if r.kind == "prohibition" and r is not series)
+    assert passive.bearers == () and "bitcoin" in [o.id for o in passive.objects]
+
+
+def test_initiative_imperatives_have_no_bearer_and_name_their_duties():
+    notice = regnotice.parse(_read("tellerreport-2022-nft-initiative-en.txt"))
+    duties = [r for r in regnotice.extract(notice).rules if r.kind == "obligation"]
+    assert all(r.bearers == () for r in duties)
+    assert duties[1].duties[0].text == "Ensure that the value of NFT products is fully supported"
+
+
 def test_ndrc_front_matter_and_signature():
     notice = regnotice.parse(_read("ndrc-2021-1283-zh.html"))
     assert notice.title == "国家发展改革委等部门关于整治虚拟货币“挖矿”活动的通知"  # over two lines

@@ -168,8 +168,34 @@ def _facts_fields(read: Read, *, served: bool) -> dict:
     return out
 
 
+class SentenceGroup(NamedTuple):
+    """Sentences the rules are read from, as one clause: its id part, ordinal and marker."""
+
+    key: str
+    ordinal: int
+    marker: str
+    sentences: list[Sentence]
+
+
+def sentence_groups(notice: Notice) -> list[SentenceGroup]:
+    """What the rules of a notice are read from: each clause; for a notice with no
+    numbered clauses (an announcement, a press release, a text cut short before its first
+    item), the prose of its preamble; then the closing paragraph."""
+    groups = [SentenceGroup(str(c.ordinal), c.ordinal, c.marker, list(c.sentences)) for c in notice.clauses]
+
+    def block(kind: str) -> list[Sentence]:
+        return [s for p in notice.parts if getattr(p, "kind", None) == kind for para in p.paragraphs for s in para.sentences]
+
+    if not groups and (prose := block("preamble")):
+        groups.append(SentenceGroup("preamble", 0, "preamble", prose))
+    if closing := block("closing"):
+        groups.append(SentenceGroup("closing", 0, "closing", closing))
+    return groups
+
+
 def extract_rules(notice: Notice) -> RuleSet:
-    """Every rule of a notice, clause by clause, then the closing paragraph."""
+    """Every rule of a notice, clause by clause (or from the prose of a notice without
+    clauses), then the closing paragraph (see :func:`sentence_groups`)."""
     notice_id = notice.number.id if notice.number else "notice"
     source = notice.text
     offset = notice.span.start
@@ -177,12 +203,8 @@ def extract_rules(notice: Notice) -> RuleSet:
     parts = _Parts(shifted, registry())
     facts = Facts(shifted)
     rules: list = []
-    for clause in notice.clauses:
-        rules += _clause_rules(f"{notice_id}/{clause.ordinal}", clause.ordinal, clause.marker, list(clause.sentences), parts, facts)
-    closing = next((p for p in notice.parts if getattr(p, "kind", None) == "closing"), None)
-    if closing is not None:
-        sentences = [s for para in closing.paragraphs for s in para.sentences]
-        rules += _clause_rules(f"{notice_id}/closing", 0, "closing", sentences, parts, facts)
+    for group in sentence_groups(notice):
+        rules += _clause_rules(f"{notice_id}/{group.key}", group.ordinal, group.marker, group.sentences, parts, facts)
     return RuleSet(notice=notice_id, number=notice.number, title=notice.title, rules=tuple(rules))
 
 

@@ -45,7 +45,8 @@ _RELATIVE = re.compile(r"^(?:that|which|who|whose|whom)\b", re.I)
 
 _ADVERBIAL = re.compile(
     r"^(?:upon|based\s+on|according\s+to|in\s+accordance\s+with|after|when|for|by|through|in\s+order\s+to"
-    r"|at\s+(?:this|the\s+present)\s+stage|at\s+present|currently|henceforth|from\s+now\s+on)\b",
+    r"|at\s+(?:this|the\s+present)\s+stage|at\s+present|currently|henceforth|from\s+now\s+on"
+    r"|altogether|in\s+addition|meanwhile|moreover|furthermore|at\s+the\s+same\s+time)\b",
     re.I,
 )
 # "X cannot be used as currency": a passive, whose subject is what the rule is about.
