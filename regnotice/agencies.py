@@ -160,6 +160,12 @@ class Registry:
         """The entry whose spelling opens ``text`` (the longest), and the length of that
         opening in ``text``: "other departments continue to ..." -> ("relevant-departments", 17).
         """
+        if text[:1] >= "\u3400":  # Chinese: no spaces between words, so try every length
+            for k in range(min(len(text), 24), 1, -1):
+                found = self.resolve(text[:k])
+                if found:
+                    return found, k
+            return None
         words = list(_WORD.finditer(text))
         for k in range(min(len(words), 16), 0, -1):
             end = words[k - 1].end()

@@ -368,3 +368,39 @@ def test_imperative_and_lead_in_cues_need_their_place(sentence):
     found = extract_sentence(sentence)
     assert not any(cls.__name__ == "Obligation" and not f["bearers"] for cls, f in found)  # no imperative
     assert not any(cls.__name__ == "Prohibition" for cls, _ in found)
+
+
+# -------------------------------------------------------------------- Chinese sentences
+
+# (sentence, kind of the first rule, {field: expected}); written here in the register of
+# the Chinese notices, with no spaces between words.
+PATTERNS_ZH = [
+    ("金融机构不得为虚拟货币交易提供账户开立服务。", "prohibition", {"bearers.ref": ["financial-institution"], "activities": ["为虚拟货币交易提供账户开立服务"]}),
+    ("严禁新建虚拟货币挖矿项目，禁止以任何名义发行代币。", "prohibition", {"bearers": [], "activities": ["新建虚拟货币挖矿项目"]}),
+    ("禁止各金融机构、非银行支付机构等为虚拟货币交易提供清算服务。",
+     "prohibition", {"bearers.ref": ["financial-institution", "non-bank-payment-institution"], "activities": ["为虚拟货币交易提供清算服务"]}),
+    ("各地区要建立工作台账，确保整治落实到位。", "obligation", {"bearers.ref": ["local-governments"], "duties": ["建立工作台账", "确保整治落实到位"]}),
+    ("加强对交易平台的监测，及时通报有关情况。", "obligation", {"bearers": [], "duties": ["加强对交易平台的监测", "及时通报有关情况"]}),
+    ("对违反规定的机构，依法追究刑事责任。", "penalty", {"criminal": True}),
+    ("中国人民银行会同国家发展改革委统筹推进整治工作。", "responsibility", {"lead.ref": ["pboc"]}),
+    ("未经中国人民银行批准，任何单位不得发行稳定币。", "prohibition", {"bearers.ref": ["any-unit-or-individual"], "exception.kinds": ["approval"]}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "kind", "expected"), PATTERNS_ZH, ids=[s[:12] for s, _, _ in PATTERNS_ZH])
+def test_chinese_sentences(sentence, kind, expected):
+    found = extract_sentence(sentence)
+    assert found, "the grammar did not accept the sentence"
+    assert found[0][0].model_fields["kind"].default == kind
+    for path, value in expected.items():
+        assert _field(found, path) == value, path
+    for cls, fields in found:  # spans point into the sentence
+        for value in fields.values():
+            for part in value if isinstance(value, tuple) else (value,):
+                if hasattr(part, "span") and hasattr(part, "text") and part.span is not None:
+                    assert sentence[part.span.start : part.span.end] == part.text
+
+
+@pytest.mark.parametrize("sentence", ["这是一个重要的问题。", "主要内容如下。", "市场需求持续增长。"])
+def test_chinese_words_that_hold_a_cue_character_are_no_cue(sentence):
+    assert extract_sentence(sentence) == []  # 重要, 主要, 需求: no "要" or "需" of a duty

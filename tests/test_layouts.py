@@ -71,7 +71,7 @@ COVERAGE = {
     "btcchina-bocnotice2013-pboc-2013-289-en.txt": (5, 2, {"prohibition", "reference"}),  # prose, no items
     "coindesk-2017-ico-en.txt": (6, 5, {"definition", "obligation", "prohibition"}),
     "longport-275129023-pboc-2026-42-en.txt": (2, 0, {"reference"}),  # cut in the preamble
-    "ndrc-2021-1283-zh.html": (57, 0, set()),
+    "ndrc-2021-1283-zh.html": (57, 41, {"prohibition", "obligation", "penalty", "responsibility"}),  # Chinese cues
     "pastebin-FCbRgqAG-pboc-2021-237-en.txt": (2, 0, {"reference"}),
     "scribd-358480343-pboc-2017-ico-en.txt": (5, 3, {"definition", "obligation"}),
     "tellerreport-2022-nft-initiative-en.txt": (4, 3, {"obligation"}),  # imperatives

@@ -26,7 +26,8 @@ _SERIES_CONJ = re.compile(r"[\s,;，；]*\b(?:and|or)$", re.I)
 # Cues that open an imperative sentence ("Ensure ...", "Prohibit ...").
 _IMPERATIVE = frozenset({"DUTY", "PROHIBIT", "NECESSARY"})
 _CONDITION_CUES = ("APPROVAL", "CONSENT", "FILING", "RELIANCE", "AUTHORIZATION")
-_TRIM = " \t\r\n\u00a0,;:.。"
+_TRIM = " \t\r\n\u00a0,;:.。，；：、\u3000"
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 class _CueLexer(Lexer):
@@ -47,6 +48,7 @@ class _CueLexer(Lexer):
         )
         self.terminals = terminals
         self.scanner = self._scanner(terminals)
+        self.cjk_scanner = re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals))
         self.by_opening: dict[str, list] = {}
         for t in terminals:
             found = _openings(t.pattern.value)
@@ -82,6 +84,9 @@ class _CueLexer(Lexer):
         return scanner
 
     def _matches(self, data: str) -> Iterator[re.Match]:
+        if _CJK.search(data):  # no spaces between words: a cue may start at any character
+            yield from self.cjk_scanner.finditer(data)
+            return
         if self.openings is None:
             yield from self.scanner.finditer(data)
             return
@@ -104,9 +109,11 @@ class _CueLexer(Lexer):
         pieces: list[tuple[str, int, int]] = []
         pos = 0
         matches = list(self._matches(data))
-        if matches and matches[0].lastgroup in _IMPERATIVE and any(m.lastgroup not in _CONTINUATION for m in matches[1:]):
+        after = next((m.lastgroup for m in matches[1:] if m.lastgroup not in _CONTINUATION), None)
+        if matches and matches[0].lastgroup in _IMPERATIVE and after is not None and after not in _IMPERATIVE:
             # "Support measures shall be announced": a verb that opens an imperative is one
-            # only in a sentence with no subject, that is, with no cue that takes one after it
+            # only in a sentence with no subject, that is, with no cue that takes one after
+            # it (another imperative may follow: "严禁A，禁止B")
             matches = matches[1:]
         for m in matches:
             pieces.append(("TEXT", pos, m.start()))
@@ -130,6 +137,8 @@ class _CueLexer(Lexer):
                     kind = "TAIL"
                 elif following in _CONTINUATION:
                     kind = "ARG"
+                elif following in _IMPERATIVE:  # "严禁A，| 禁止B": the next imperative opens
+                    kind = "TAIL"
                 elif following in _SERIES and i and tokens[i - 1][0] in _SERIES and _SERIES_END.search(data, start, tokens[i + 1][1]):
                     kind = "ACT"
                     conj = _SERIES_CONJ.search(data, start, end)  # "hold Ether, and | may not"
@@ -251,7 +260,8 @@ def _grammar() -> str:
 
     words = cue_words()
     pieces = {
-        "DUTY_VERB": alternation(words["duty_verbs"]),
+        "DUTY_VERB": alternation(tuple(w for w in words["duty_verbs"] if w.isascii())),
+        "DUTY_VERB_ZH": alternation(tuple(w for w in words["duty_verbs"] if not w.isascii())),
         "DUTY_ADVERB": alternation(words["duty_adverbs"]),
         "REPORTING_VERB": alternation(words["reporting_verbs"]),
         "REQUIRED_PARTICIPLE": alternation(words["required_participles"]),

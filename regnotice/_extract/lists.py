@@ -22,12 +22,15 @@ _ETC = re.compile(r"[,\s]*\betc\.?$", re.I)
 
 
 _STRUCTURE = re.compile(r"[,，()（）\[\]\"“”]")
+_ENUMERATION = re.compile(r"[,，、()（）\[\]\"“”]")
 
 
-def _top_level_commas(text: str) -> list[int]:
-    """Positions of the commas of ``text`` outside brackets and quotes."""
+def _top_level_commas(text: str, enumeration: bool = False) -> list[int]:
+    """Positions of the commas of ``text`` outside brackets and quotes; with
+    ``enumeration``, the Chinese enumeration comma 、 too (it separates the nouns of a
+    list, "金融机构、非银行支付机构", and the words of a phrase: "以财税、金融等任何形式")."""
     depth, quoted, out = 0, False, []
-    for m in _STRUCTURE.finditer(text):
+    for m in (_ENUMERATION if enumeration else _STRUCTURE).finditer(text):
         i, ch = m.start(), m.group()
         if ch in "(（[":
             depth += 1
@@ -35,24 +38,24 @@ def _top_level_commas(text: str) -> list[int]:
             depth = max(0, depth - 1)
         elif ch in "\"“”":
             quoted = not quoted if ch == '"' else ch == "“"
-        elif ch in ",，" and depth == 0 and not quoted:
+        elif ch in ",，、" and depth == 0 and not quoted:
             out.append(i)
     return out
 
 
-def _pieces(text: str, base: int) -> list[tuple[str, int]]:
+def _pieces(text: str, base: int, enumeration: bool = False) -> list[tuple[str, int]]:
     """Top-level comma pieces of ``text`` as (piece, absolute start), trimmed, with a
     leading conjunction and a trailing "etc." removed."""
-    return [(piece, base + offset) for piece, offset in _relative_pieces(text)]
+    return [(piece, base + offset) for piece, offset in _relative_pieces(text, enumeration)]
 
 
 @lru_cache(maxsize=4096)
-def _relative_pieces(text: str) -> tuple[tuple[str, int], ...]:
+def _relative_pieces(text: str, enumeration: bool = False) -> tuple[tuple[str, int], ...]:
     """``_pieces`` with offsets into ``text`` (a pure function, memoised: the same
     part is often split more than once)."""
     base = 0
     out, start = [], 0
-    for cut in [*_top_level_commas(text), len(text)]:
+    for cut in [*_top_level_commas(text, enumeration), len(text)]:
         raw = text[start:cut]
         lead = len(raw) - len(raw.lstrip(_TRIM))
         piece = raw.strip(_TRIM)
@@ -86,7 +89,7 @@ def split_list(text: str, base: int = 0, *, kind: str = "items") -> list[tuple[s
     >>> [t for t, _ in split_list("providing a, b, and c services, issuing d, or including e", kind="activities")]
     ['providing a, b, and c services', 'issuing d', 'including e']
     """
-    pieces = _pieces(text, base)
+    pieces = _pieces(text, base, enumeration=kind == "parties")
     if kind != "activities":  # "A as well as B" joins two items (in activities it may join objects)
         split: list[tuple[str, int]] = []
         for piece, start in pieces:

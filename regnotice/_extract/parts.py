@@ -93,6 +93,36 @@ class _Parts:
         return parties, "", end
 
 
+    def leading_parties_zh(self, text: str, start: int) -> tuple[list[Extract], str, int]:
+        """The parties a Chinese clause opens with, joined by 、 和 及 与 and closed by
+        等, and the rest: "金融机构、非银行支付机构等以任何形式..." ->
+        ([金融机构, 非银行支付机构], "以任何形式...")."""
+        parties: list[Extract] = []
+        cursor = 0
+        while True:
+            opening = self.registry.match_prefix(text[cursor:])
+            if not opening:
+                break
+            ref, length = opening
+            parties.append(self.extract(text[cursor : cursor + length], start + cursor, ref))
+            cursor += length
+            joint = _ZH_JOINT.match(text, cursor)
+            if not joint:
+                break
+            cursor = joint.end()
+        if not parties:
+            return [], text, start
+        cursor = parties[-1].span.end - start
+        closing = _ZH_ETC.match(text, cursor)
+        if closing:
+            cursor = closing.end()
+        return parties, text[cursor:], start + cursor
+
+
+_ZH_JOINT = re.compile(r"、|以及|和|及|与")
+_ZH_ETC = re.compile(r"等(?:单位|机构|部门)?")
+
+
 class _Draft:
     """What one grammar rule yields before it gets its id: the model class and fields."""
 

@@ -49,6 +49,9 @@ _ADVERBIAL = re.compile(
     r"|altogether|in\s+addition|meanwhile|moreover|furthermore|at\s+the\s+same\s+time)\b",
     re.I,
 )
+# A Chinese subject that opens with a preposition is the topic of the sentence ("在...中",
+# "对...的企业"), not who bears the rule.
+_ZH_TOPIC = re.compile(r"^(?:在|对|按照|根据|依据|通过|为)")
 # "X cannot be used as currency": a passive, whose subject is what the rule is about.
 _PASSIVE = re.compile(r"^(?:be|being)\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)\b", re.I)
 _SERIES_CUES = frozenset({"PROHIBITED_FROM", "FORBIDDEN_TO", "NOT_ALLOWED", "MAY_NOT", "NOT_TO"})
@@ -74,6 +77,8 @@ class _SentenceTransformer(Transformer):
         text, start = self._adverbial_stripped(text, start)
         if text.strip(_TRIM).lower() in _PRONOUNS:
             return list(self.previous)
+        if _ZH_TOPIC.match(text):  # "对不按期淘汰的企业，要...": a topic, no bearer
+            return []
         parties = self.p.parties(text, start)
         if parties and not any(p.ref for p in parties):
             # No list of known parties: one bearer, described in full ("Domestic entities
@@ -172,7 +177,16 @@ class _SentenceTransformer(Transformer):
 
     def imperative_prohibition(self, children) -> _Draft:
         activity, exception = self._complement(children[1:])
-        return self._prohibition([], activity, children[0], exception)
+        bearers: list[Extract] = []
+        if activity is not None and str(activity)[:1] >= "\u3400":
+            # "严禁金融机构、非银行支付机构等以任何形式...": whom it binds opens the text
+            text, start = self._text(activity)
+            bearers, rest, rstart = self.p.leading_parties_zh(text, start)
+            if bearers and rest:
+                activity = Token(activity.type, rest, start_pos=rstart - self.base)
+            else:
+                bearers = []
+        return self._prohibition(bearers, activity, children[0], exception)
 
     def duty(self, children) -> _Draft:
         cue = children[0]
@@ -349,7 +363,7 @@ class _SentenceTransformer(Transformer):
         start = sanction_tok.start_pos + self.base
         end = end_tok.end_pos + self.base
         sanction = self.p.extract(self.p.source[start:end], start)
-        criminal = "criminal" in str(sanction_tok).lower()
+        criminal = "criminal" in str(sanction_tok).lower() or "刑事" in str(sanction_tok)
         return _Draft(Penalty, dict(conduct=tuple(conduct), sanction=sanction, criminal=criminal))
 
     def consequence(self, children) -> _Draft:
