@@ -108,13 +108,13 @@ def describe(text: str):
     return impl(text)
 
 
-def page_text(html: str):
+def page_text(html: str, source: str | None = None):
     """The text of a saved HTML page (``PageText``): block elements as lines, scripts and
     navigation dropped, references decoded, and ``html_offset(i)`` mapping each character
     back to the HTML. ``regnotice.parse(html)`` parses this text."""
     from .webpage import page_text as _page_text
 
-    return _page_text(html)
+    return _page_text(html, source)
 
 
 def load_activities(path):

@@ -605,7 +605,7 @@ def _notices(text: str, source: str | None, max_size: int | None = None) -> Iter
     if len(text) > limit:
         raise InputError(f"{source or '<text>'}: {len(text):,} characters; at most {limit:,} are parsed (max_size=... for more)")
     if looks_like_html(text):  # a saved web page: its text, read through an HTML parser
-        text = page_text(text).text
+        text = page_text(text, source).text
     locator, regions = _regions(text, source)
     lines = LineIndex(text)
     if len(regions) == 1:  # one notice: nothing to compare

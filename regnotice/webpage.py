@@ -177,12 +177,53 @@ class _Reader(HTMLParser):
             self._words(unescape(ref), self._offset(), False)
 
 
-def page_text(html: str) -> PageText:
-    """The text of an HTML page (see the module docstring)."""
+# What closes each kind of markup the tokenizer reads, and the opening that starts it.
+_OPENER = re.compile(r"<(?:(?P<comment>!--)|(?P<section>!\[)|[!?/a-zA-Z])")
+_CLOSERS = {"comment": re.compile("-->"), "section": re.compile(r"\]\s*\]\s*>"), None: re.compile(">")}
+_WORK_PER_CHAR = 64  # the markup scans a page may cost, per character, before it is refused
+_WORK_FLOOR = 4_000_000
+
+
+def _markup_work(html: str) -> tuple[int, int]:
+    """How many characters the tokenizer would scan looking for the ends of the markup the
+    page opens, and the offset of the costliest opening.
+
+    ``html.parser`` looks for the end of a tag, comment or marked section from where it
+    opens, to the end of the page if need be; a page of many openings that never close
+    ("<!--x>" ten thousand times) costs it time quadratic in its size. This count, in
+    linear time (a bisection per opening), lets such a page be refused up front.
+    """
+    ends = {kind: [m.end() for m in closer.finditer(html)] for kind, closer in _CLOSERS.items()}
+    work, worst, worst_at = 0, -1, 0
+    for m in _OPENER.finditer(html):
+        kind = "comment" if m["comment"] else "section" if m["section"] else None
+        found = ends[kind]
+        k = bisect_right(found, m.start())
+        cost = (found[k] if k < len(found) else len(html)) - m.start()
+        work += cost
+        if cost > worst:
+            worst, worst_at = cost, m.start()
+    return work, worst_at
+
+
+def page_text(html: str, source: str | None = None) -> PageText:
+    """The text of an HTML page (see the module docstring). A page whose markup would
+    take time quadratic in its size to read (many tags or comments that never close) is
+    refused with :class:`InputError`, in time linear in its size."""
     if not isinstance(html, str):
         raise InputError(f"page_text() needs a str, not {type(html).__name__}")
     if len(html) > MAX_HTML:
         raise InputError(f"the page has {len(html):,} characters; at most {MAX_HTML:,} are read")
+    work, worst_at = _markup_work(html)
+    if work > _WORK_PER_CHAR * len(html) + _WORK_FLOOR:
+        line = html.count("\n", 0, worst_at) + 1
+        column = worst_at - (html.rfind("\n", 0, worst_at) + 1) + 1
+        shown = html[worst_at : worst_at + 12].split("\n")[0]
+        raise InputError(
+            f"{source or '<page>'}:{line}:{column}: the page's markup does not close: {shown!r} and others like it open a tag, comment "
+            f"or section that no '>' (or '-->') ends, and reading them would take time quadratic in the page's "
+            f"{len(html):,} characters; expected HTML whose tags close"
+        )
     reader = _Reader(html)
     try:
         reader.feed(html)

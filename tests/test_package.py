@@ -36,6 +36,7 @@ REQUIRED_IN_WHEEL = [
     "regnotice/lexicon.yaml",
     "regnotice/docnumbers.yaml",
     "regnotice/layout.yaml",
+    "regnotice/cues.yaml",
     "regnotice/terms.yaml",
     "regnotice/_data/rules/verdict.schema.json",
     "regnotice/_data/rules/lexicon.schema.json",

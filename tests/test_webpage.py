@@ -129,3 +129,69 @@ def test_a_text_over_the_size_cap_is_refused_before_any_work():
         regnotice.parse_all("x" * 1001, max_size=1000)
     with pytest.raises(regnotice.NoticeNotFound):
         regnotice.parse("x" * 999, max_size=1000)  # under the cap: parsed, and no notice found
+
+
+# Markup that opens and never closes, many times over: html.parser would read each in time
+# quadratic in the page (seconds at 200 kB, minutes at 1 MB). Refused up front, with where.
+UNCLOSED = [
+    ("<!--x>", "'<!--x>"),  # comments with no "-->"
+    ("<![CDATA[x>", "'<![CDATA[x>"),
+    ("<a", "'<a<a"),  # a tag name that runs into the next "<"
+    ("</a", "'</a</a"),  # end tags with no ">"
+    ("<?x", "'<?x<?x"),
+    ("<!x", "'<!x<!x"),
+]
+
+
+@pytest.mark.parametrize(("unit", "shown"), UNCLOSED, ids=[u for u, _ in UNCLOSED])
+def test_markup_that_never_closes_is_refused_before_it_is_read(unit, shown):
+    html = "<html><body><p>Notice</p>\n" + unit * 100_000
+    with pytest.raises(regnotice.InputError) as caught:
+        page_text(html, source="page.html")
+    message = str(caught.value)
+    for words in ("page.html:2:1:", shown, "does not close", "expected HTML whose tags close"):
+        assert words in message
+
+
+@pytest.mark.parametrize(
+    ("html", "holds"),
+    [
+        ("<p>" + "<!-- a comment that never closes " + "x" * 500_000, "x" * 1000),  # one unclosed: read as text, linear
+        ("<html><body>" + "<p title='" + "x" * 3_000_000 + "'>kept</p>", "kept"),  # a 3 MB attribute (an inlined image)
+        ("<html><body><script>" + "if (a < b) { c = d < e; }\n" * 20_000 + "</script><p>kept</p>", "kept"),
+        ("<html><body>" + "<p>a &lt; b, c < d</p>\n" * 20_000, "a < b, c < d\n"),
+    ],
+    ids=["one-unclosed-comment", "huge-attribute", "script-comparisons", "text-with-lt"],
+)
+def test_big_real_shaped_pages_are_read(html, holds):
+    page = page_text(html)
+    assert holds in page.text
+    assert "if (a" not in page.text  # the script is dropped
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["<", "</", "<!--", "-->", "<![CDATA[", "]]>", "<?", ">", "<a", " b='", "'", '"', "x", "\n", "<p>", "&"]),
+        min_size=1,
+        max_size=30,
+    ).map("".join),
+    st.integers(min_value=1, max_value=4000),
+)
+def test_any_repeated_markup_is_read_or_refused_cleanly(unit, times):
+    html = unit * times
+    try:
+        page = page_text(html, source="fuzz.html")
+    except regnotice.InputError as exc:
+        assert str(exc).startswith("fuzz.html:")
+        return
+    assert_maps_back(page)
+
+
+def test_cli_refuses_a_hostile_page_with_no_traceback(tmp_path):
+    path = tmp_path / "hostile.html"
+    path.write_text("<!DOCTYPE html><html><body>" + "<!--x>" * 100_000, encoding="utf-8")
+    result = CliRunner().invoke(app, ["parse", str(path)])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert f"{path}:1:" in result.output and "does not close" in result.output
