@@ -246,13 +246,20 @@ def _field(kind_fields: list, path: str):
     return value.text if hasattr(value, "text") else (list(value) if isinstance(value, tuple) else value)
 
 
-@pytest.mark.parametrize(("sentence", "kind", "expected"), NOVEL, ids=[s[:40] for s, _, _ in NOVEL])
-def test_novel_phrasings(sentence, kind, expected):
+def assert_first_rule(sentence: str, kind: str, expected: dict) -> list:
+    """The sentence is accepted, its first rule is of ``kind``, and each path of
+    ``expected`` (see ``_field``) holds its value."""
     found = extract_sentence(sentence)
     assert found, "the grammar did not accept the sentence"
     assert found[0][0].model_fields["kind"].default == kind
     for path, value in expected.items():
         assert _field(found, path) == value, path
+    return found
+
+
+@pytest.mark.parametrize(("sentence", "kind", "expected"), NOVEL, ids=[s[:40] for s, _, _ in NOVEL])
+def test_novel_phrasings(sentence, kind, expected):
+    assert_first_rule(sentence, kind, expected)
 
 
 def test_at_least_fifteen_novel_phrasings_across_the_kinds():
@@ -335,11 +342,7 @@ PATTERNS = [
 
 @pytest.mark.parametrize(("sentence", "kind", "expected"), PATTERNS, ids=[s[:40] for s, _, _ in PATTERNS])
 def test_patterns_of_older_notices(sentence, kind, expected):
-    found = extract_sentence(sentence)
-    assert found, "the grammar did not accept the sentence"
-    assert found[0][0].model_fields["kind"].default == kind
-    for path, value in expected.items():
-        assert _field(found, path) == value, path
+    assert_first_rule(sentence, kind, expected)
 
 
 @pytest.mark.parametrize(
@@ -389,11 +392,7 @@ PATTERNS_ZH = [
 
 @pytest.mark.parametrize(("sentence", "kind", "expected"), PATTERNS_ZH, ids=[s[:12] for s, _, _ in PATTERNS_ZH])
 def test_chinese_sentences(sentence, kind, expected):
-    found = extract_sentence(sentence)
-    assert found, "the grammar did not accept the sentence"
-    assert found[0][0].model_fields["kind"].default == kind
-    for path, value in expected.items():
-        assert _field(found, path) == value, path
+    found = assert_first_rule(sentence, kind, expected)
     for cls, fields in found:  # spans point into the sentence
         for value in fields.values():
             for part in value if isinstance(value, tuple) else (value,):
