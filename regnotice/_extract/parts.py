@@ -5,6 +5,7 @@ terms, references and terms defined in passing."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lark import Token
 from lark.exceptions import LarkError
@@ -29,9 +30,7 @@ class _Parts:
     def participles(self) -> frozenset[str]:
         """Irregular verb forms the lexicon names ("sold", "held"): with -ed, -en and -wn,
         the words that make "be ..." a passive."""
-        from ..lexicon import lexicon
-
-        return frozenset(lexicon().normalise.inflections)
+        return _participles()
 
     def extract(self, text: str, start: int, ref: str | None = None) -> Extract:
         lead = len(text) - len(text.lstrip(_TRIM))
@@ -92,7 +91,6 @@ class _Parts:
             return parties, self.source[s:end], s
         return parties, "", end
 
-
     def leading_parties_zh(self, text: str, start: int) -> tuple[list[Extract], str, int]:
         """The parties a Chinese clause opens with, joined by 、 和 及 与 and closed by
         等, and the rest: "金融机构、非银行支付机构等以任何形式..." ->
@@ -117,6 +115,13 @@ class _Parts:
         if closing:
             cursor = closing.end()
         return parties, text[cursor:], start + cursor
+
+
+@lru_cache(maxsize=1)
+def _participles() -> frozenset[str]:
+    from ..lexicon import lexicon
+
+    return frozenset(lexicon().normalise.inflections)
 
 
 _ZH_JOINT = re.compile(r"、|以及|和|及|与")

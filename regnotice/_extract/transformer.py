@@ -24,7 +24,7 @@ from ..models import (
     Responsibility,
     Span,
 )
-from .lexer import _TRIM, _SentenceLexer, _grammar
+from .lexer import _SERIES, _TRIM, _SentenceLexer, _grammar
 from .lists import _LEAD_CONJ, _pieces
 from .parts import (
     _conditions,
@@ -54,7 +54,6 @@ _ADVERBIAL = re.compile(
 _ZH_TOPIC = re.compile(r"^(?:在|对|按照|根据|依据|通过|为)")
 # "X cannot be used as currency": a passive, whose subject is what the rule is about.
 _PASSIVE = re.compile(r"^(?:be|being)\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)\b", re.I)
-_SERIES_CUES = frozenset({"PROHIBITED_FROM", "FORBIDDEN_TO", "NOT_ALLOWED", "MAY_NOT", "NOT_TO"})
 
 
 class _SentenceTransformer(Transformer):
@@ -153,7 +152,7 @@ class _SentenceTransformer(Transformer):
     def prohibition(self, children) -> _Draft:
         subject, cue = children[0], children[1]
         series = [c for c in children[2:] if isinstance(c, Token) and c.type == "ACT"]
-        last = max((i for i, c in enumerate(children) if isinstance(c, Token) and c.type in _SERIES_CUES), default=1)
+        last = max((i for i, c in enumerate(children) if isinstance(c, Token) and c.type in _SERIES), default=1)
         activity, exception = self._complement(children[last + 1 :])
         if not series and activity is not None and self._passive(str(activity)):
             # "Bitcoin cannot be used as currency": no bearer; the subject is the topic
