@@ -278,3 +278,20 @@ def test_search_finds_clauses():
     assert [c.ordinal for c, _ in found] == [9]
     clause, spans = found[0]
     assert all(norm(page()[s.start : s.end]).lower() == "virtual currency mining" for s in spans)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("text", [None, "no notice here"])
+def test_a_parse_leaves_the_garbage_collector_as_it_found_it(enabled, text):
+    import gc
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        try:
+            regnotice.parse(text if text is not None else regnotice.load().text)
+        except regnotice.RegnoticeError:
+            pass
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
