@@ -16,6 +16,7 @@ from .errors import (
     InvalidReference,
     NoticeNotFound,
     NoticeSyntaxError,
+    OutputError,
     RegnoticeError,
     RuleFileError,
     ScreenInputError,
@@ -46,6 +47,7 @@ __all__ = [
     "UnknownTerm",
     "UnknownClause",
     "InvalidReference",
+    "OutputError",
     "__version__",
 ]
 

@@ -2,9 +2,15 @@
 
 Lookups of the bundled notice (``clause``, ``clauses``, ``search``) read the prebuilt
 clause index and import neither Lark nor pydantic nor YAML. Every library error is a
-:class:`~regnotice.errors.RegnoticeError`; it is printed as a message (no traceback)
-and the command exits with the error's code: 2 for a usage error such as an unknown
-clause, 1 for bad input.
+:class:`~regnotice.errors.RegnoticeError`; it is printed as a message (no traceback),
+and every verb keeps one exit-code contract:
+
+- 0: success, and no violation found;
+- 1: violations found (``check``: an activity is prohibited; ``screen``: a hit);
+- 2: bad input or usage, with ``file:line:col`` where there is one;
+- 3: an output or system failure (an unwritable path, a full disk), in one line.
+
+A file argument of ``-`` reads standard input. A closed pipe (``| head``) ends quietly.
 """
 
 from __future__ import annotations
@@ -18,48 +24,105 @@ from typing import Annotated, Callable
 
 import typer
 
-from .errors import RegnoticeError
+from .errors import EXIT_INPUT, EXIT_OK, EXIT_OUTPUT, EXIT_VIOLATIONS, RegnoticeError
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    help="Look up, parse and check a regulatory notice (bundled: Yinfa [2026] No. 42).",
+    help="Look up, parse and check a regulatory notice (bundled: Yinfa [2026] No. 42). "
+    "Exit codes: 0 ok, 1 violations found, 2 bad input or usage, 3 output or system failure.",
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from ._version import __version__
+
+        typer.echo(f"regnotice {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", "-V", help="Print the version and exit.", callback=_version, is_eager=True)] = False,
+) -> None:
+    """Look up, parse and check a regulatory notice (bundled: Yinfa [2026] No. 42).
+
+    Exit codes: 0 ok, 1 violations found, 2 bad input or usage, 3 output or system failure.
+    A file argument of '-' reads standard input.
+    """
+
+
 class TextFormat(str, Enum):
+    """The formats of every verb: text for people; json and yaml for programs."""
+
     text = "text"
     json = "json"
     yaml = "yaml"
 
 
-class TreeFormat(str, Enum):
-    json = "json"
-    yaml = "yaml"
+class StreamFormat(str, Enum):
+    """A verb that writes a stream (``screen`` of a file) writes JSON lines."""
+
+    jsonl = "jsonl"
+
+
+#: Error output is bounded: a message is cut to this many characters, and a verb that
+#: lists problems prints this many and counts the rest.
+MAX_MESSAGE = 2_000
+MAX_PROBLEMS = 100
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[:MAX_MESSAGE]}... ({len(message) - MAX_MESSAGE:,} more characters)"
 
 
 def _handled(command: Callable) -> Callable:
-    """Print a RegnoticeError as a message and exit with its code."""
+    """Print a RegnoticeError as a (bounded) message and exit with its code; an
+    operating-system failure not already wrapped exits 3 in one line."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            try:
+                return command(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # a closed pipe shows here, not at the interpreter's exit
         except RegnoticeError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {_bounded(str(exc))}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:  # "| head": the reader has what it wanted
+            _quiet_pipe()
+            raise typer.Exit(EXIT_OK) from None
+        except (OSError, MemoryError, RecursionError) as exc:
+            typer.echo(f"error: {_bounded(_system_message(exc))}", err=True)
+            raise typer.Exit(EXIT_OUTPUT) from None
 
     return wrapper
 
 
-def _emit(data, fmt: str) -> None:
-    if fmt == "yaml":
-        import yaml
+def _system_message(exc: BaseException) -> str:
+    if isinstance(exc, MemoryError):
+        return "out of memory"
+    if isinstance(exc, RecursionError):
+        return "input nested too deep"
+    name = getattr(exc, "filename", None)
+    return f"{name + ': ' if name else ''}{getattr(exc, 'strerror', None) or exc}"
 
-        typer.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), nl=False)
-    else:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+def _problems(problems: list[str]) -> None:
+    """Problems on standard error, at most ``MAX_PROBLEMS`` of them, then a count."""
+    for problem in problems[:MAX_PROBLEMS]:
+        typer.echo(_bounded(problem), err=True)
+    if len(problems) > MAX_PROBLEMS:
+        typer.echo(f"... and {len(problems) - MAX_PROBLEMS:,} more problems", err=True)
+
+
+def _emit(data, fmt: str) -> None:
+    typer.echo(_dumps(data, fmt), nl=False)
 
 
 @app.command()
@@ -102,13 +165,14 @@ def search(
     phrase: Annotated[str, typer.Argument(help="Words to find, case-insensitive.")],
     context: Annotated[int, typer.Option(help="Characters shown around each match.")] = 50,
 ) -> None:
-    """Find the clauses of the bundled notice that contain a phrase. Exits 1 when none does."""
+    """Find the clauses of the bundled notice that contain a phrase (none found: a
+    message on standard error, exit 0)."""
     from .index import load_index, search_records
 
     found = search_records(load_index(), phrase)
     if not found:
-        typer.echo(f"no clause contains {phrase!r}", err=True)
-        raise typer.Exit(1)
+        typer.echo(f"no clause contains {_bounded(repr(phrase))}", err=True)
+        return
     for record, hits in found:
         text = record["text"]
         for start, end in hits:
@@ -122,16 +186,27 @@ def search(
 @app.command("parse")
 @_handled
 def parse_command(
-    file: Annotated[Path, typer.Argument(help="A text file: a notice or a whole page holding one.")],
-    format: Annotated[TreeFormat, typer.Option("--format", "-f", help="Output format.")] = TreeFormat.json,
+    file: Annotated[Path, typer.Argument(help="A notice: a text file, a whole page holding one, or a saved HTML page ('-': standard input).")],
+    format: Annotated[TextFormat, typer.Option("--format", "-f", help="json, yaml: the whole tree; text: an outline.")] = TextFormat.json,
 ) -> None:
     """Parse any text file and print the notice tree."""
-    from .parsing import parse
-
-    text = _read_text(file)
-    notice = parse(text, source=str(file))
-    _emit(notice.model_dump(mode="json"), format.value)
+    notice = _notice(file, warn=False)
+    if format is TextFormat.text:
+        typer.echo(_outline(notice))
+    else:
+        _emit(notice.model_dump(mode="json"), format.value)
     _warn(file, notice)  # what a reader should know, after the tree
+
+
+def _outline(notice) -> str:
+    lines = [f"{notice.number or 'no document number'}: {notice.title or '(no title)'}"]
+    if notice.issuers:
+        lines.append(f"issuers: {'; '.join(notice.issuers)}")
+    for clause in notice.clauses:
+        head = clause.heading or " ".join(clause.text.split())[len(clause.marker) :][:70].strip()
+        lines.append(f"{clause.ordinal:>4}  {clause.marker:<8} {head}{'  (may be cut short)' if clause.cut else ''}")
+    lines.append(f"{len(notice.clauses)} clauses, {len(notice.anomalies)} anomalies")
+    return "\n".join(lines)
 
 
 @app.command("index", hidden=True)
@@ -184,7 +259,8 @@ def schema_command(
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Rule files (YAML) to check.")],
 ) -> None:
-    """Check rule files. Exits 1 and lists every problem (file:line: ...) when one is invalid."""
+    """Check rule files. Exits 2 and lists the problems (file:line: ...) when one is
+    invalid (the first 100, then a count)."""
     from .rules_io import validate_files
 
     failed = False
@@ -192,12 +268,11 @@ def validate(
         problems = validate_files([file])
         if problems:
             failed = True
-            for problem in problems:
-                typer.echo(problem, err=True)
+            _problems(problems)
         else:
             typer.echo(f"ok: {file}")
     if failed:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_INPUT)
 
 
 @app.command()
@@ -240,8 +315,11 @@ def rules(
         raise typer.BadParameter(f"unknown kind {kind!r}; kinds: {', '.join(RULE_KINDS)}{_close(kind, RULE_KINDS)}", param_hint="--kind")
     reg = registry()
     if agency is not None and agency not in reg:
-        known = [*reg.agencies, *reg.parties]
-        raise typer.BadParameter(f"unknown agency {agency!r}{_close(agency, known)}", param_hint="--agency")
+        found = reg.resolve(agency)  # any name, abbreviation or alias: "CBIRC", "银保监会"
+        if found is None:
+            known = [*reg.agencies, *reg.parties]
+            raise typer.BadParameter(f"unknown agency {_bounded(repr(agency))}{_close(agency, known)}", param_hint="--agency")
+        agency = found
     from .bundled import bundled_notice, bundled_rules
 
     if file is None:
@@ -350,86 +428,116 @@ def agency(
         typer.echo("  not named in the bundled notice")
 
 
-class ScreenField(str, Enum):
-    name = "name"
-    business_scope = "business_scope"
-    ad = "ad"
+_FIELDS = ("name", "business-scope", "ad")
+
+
+def _screen_field(value: str) -> str:
+    """``--field``: name, business-scope or ad (business_scope is read too)."""
+    spelled = value.strip().lower().replace("_", "-")
+    if spelled not in _FIELDS:
+        raise typer.BadParameter(f"{_bounded(repr(value))} is not one of {', '.join(_FIELDS)}")
+    return spelled
 
 
 class OnError(str, Enum):
-    skip = "skip"
     fail = "fail"
+    skip = "skip"
 
 
 class RowFormat(str, Enum):
     csv = "csv"
+    tsv = "tsv"
     jsonl = "jsonl"
 
 
 @app.command("screen")
 @_handled
 def screen_command(
-    text: Annotated[str | None, typer.Argument(help="A name, business scope or ad to screen (or use --file).")] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="A CSV (with a header) or JSONL file to screen row by row.")] = None,
-    column: Annotated[str, typer.Option("--column", help="The CSV column or JSON key holding the text.")] = "name",
-    field: Annotated[ScreenField, typer.Option("--field", help="What the text is; decides the rule cited.")] = ScreenField.name,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="JSONL output, written whole or not at all (default: stdout).")] = None,
-    on_error: Annotated[OnError, typer.Option("--on-error", help="A malformed row: report and skip it, or fail (exit 2).")] = OnError.skip,
-    input_format: Annotated[RowFormat | None, typer.Option("--input-format", help="Format of --file (default: from its suffix).")] = None,
-    format: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format of the hits of TEXT.")] = TextFormat.text,
+    text: Annotated[str | None, typer.Argument(help="A name, business scope or ad to screen (or use --input).")] = None,
+    input: Annotated[
+        Path | None, typer.Option("--input", "-i", "--file", help="A CSV/TSV (with a header) or JSONL file to screen row by row ('-': standard input).")
+    ] = None,
+    column: Annotated[str, typer.Option("--column", "-c", help="The CSV column or JSON key holding the text.")] = "name",
+    field: Annotated[str, typer.Option("--field", help="What the text is: name, business-scope or ad; decides the rule cited.", callback=_screen_field)] = "name",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file, written whole or not at all (default: standard output).")] = None,
+    on_error: Annotated[
+        OnError, typer.Option("--on-error", help="Rows that cannot be read: fail (count them, exit 2) or skip (count them, and go on).")
+    ] = OnError.fail,
+    delimiter: Annotated[str | None, typer.Option("--delimiter", "-d", help="The CSV delimiter (default: sniffed; tab for .tsv).")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", "-e", help="The input's encoding (default: UTF-8; a BOM is read).")] = None,
+    input_format: Annotated[RowFormat | None, typer.Option("--input-format", help="Format of --input (default: from its suffix).")] = None,
+    format: Annotated[TextFormat | None, typer.Option("--format", "-f", help="Output format of the hits of TEXT (text, json, yaml); --input writes JSON lines.")] = None,
 ) -> None:
     """Screen names, business scopes or ads for the terms of clause (8). Exit 0: no
-    violations; 1: violations found; 2: input error.
+    hits; 1: hits found; 2: bad input (rows that could not be read, unless --on-error skip).
 
-    With --file, writes one JSON line per row with hits: {"line", "text", "hits"}.
+    With --input, writes one JSON line per row with hits: {"line", "text", "hits"}.
     """
-    from .screening import ScreenInputError, screen, screen_file
+    from .screening import screen, screen_file
 
-    if (text is None) == (file is None):
-        raise typer.BadParameter("give either TEXT or --file, not both" if file else "give TEXT or --file", param_hint="TEXT")
-    if file is None:
-        hits = screen(text, field.value)
-        if format is not TextFormat.text:
-            _emit({"text": text, "field": field.value, "hits": [h.to_dict() for h in hits]}, format.value)
+    field = field.replace("-", "_")  # the library's spelling
+    if (text is None) == (input is None):
+        raise typer.BadParameter("give either TEXT or --input, not both" if input else "give TEXT or --input", param_hint="TEXT")
+    if input is None:
+        hits = screen(text, field)
+        fmt = format or TextFormat.text
+        if fmt is TextFormat.text:
+            body = "".join(f"{h.start:>5}-{h.end:<5} {h.text!r:<32} term {h.term!r:<34} {h.marker:<5} {h.rule_id}\n" for h in hits)
         else:
-            for h in hits:
-                typer.echo(f"{h.start:>5}-{h.end:<5} {h.text!r:<32} term {h.term!r:<34} {h.marker:<5} {h.rule_id}")
-            if not hits:
-                typer.echo("no hits", err=True)
-        raise typer.Exit(1 if hits else 0)
-    if not file.is_file():
-        raise ScreenInputError(f"{file}: {'not a file' if file.exists() else 'no such file'}")
+            body = _dumps({"text": text, "field": field, "hits": [h.to_dict() for h in hits]}, fmt.value)
+        _write_out(out, body)
+        if not hits:
+            typer.echo("no hits", err=True)
+        raise typer.Exit(EXIT_VIOLATIONS if hits else EXIT_OK)
+    if format not in (None, TextFormat.text):
+        raise typer.BadParameter("--input writes JSON lines; --format is for the hits of TEXT", param_hint="--format")
     result = screen_file(
-        file,
+        input,
         out,
         column=column,
-        field=field.value,
+        field=field,
         on_error=on_error.value,
         fmt=input_format.value if input_format else None,
-        report=lambda message: typer.echo(message, err=True),
+        delimiter=delimiter,
+        encoding=encoding,
+        report=lambda message: typer.echo(_bounded(message), err=True),
     )
-    skipped = f", {result.skipped:,} malformed rows skipped" if result.skipped else ""
     where = f"; wrote {out}" if out is not None and str(out) != "-" else ""
-    typer.echo(f"screened {result.rows:,} rows: {result.flagged:,} with hits ({result.hits:,} hits){skipped}{where}", err=True)
-    raise typer.Exit(1 if result.flagged else 0)
+    typer.echo(f"{result.summary()}{where}", err=True)
+    if result.failed:
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_VIOLATIONS if result.flagged else EXIT_OK)
 
 
-class CheckFormat(str, Enum):
-    text = "text"
-    json = "json"
+def _dumps(data, fmt: str) -> str:
+    if fmt == "yaml":
+        import yaml
+
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _write_out(out: Path | None, body: str) -> None:
+    """``body`` to ``out`` (whole or not at all), or to standard output."""
+    if out is None or str(out) == "-":
+        typer.echo(body, nl=False)
+        return
+    from .io import write_atomic
+
+    write_atomic(out, body)
 
 
 @app.command("check")
 @_handled
 def check_command(
-    file: Annotated[Path | None, typer.Argument(help="A YAML file of activities: a list, or a mapping with the key 'activities'.")] = None,
+    file: Annotated[Path | None, typer.Argument(help="A YAML file of activities: a list, or a mapping with the key 'activities' ('-': standard input).")] = None,
     text: Annotated[str | None, typer.Option("--text", "-t", help="A plain-language description of one activity, instead of FILE.")] = None,
     rules: Annotated[Path | None, typer.Option("--rules", "-r", help="A rule file (YAML) to check against (default: the bundled rules).")] = None,
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text: explained verdicts; json: the verdicts (see schema --verdict).")] = CheckFormat.text,
+    format: Annotated[TextFormat, typer.Option("--format", "-f", help="text: explained verdicts; json, yaml: the verdicts (their schema: regnotice schema --verdict).")] = TextFormat.text,
 ) -> None:
     """Check activities against the bundled rules (or --rules FILE). Exit 0 when none is
-    prohibited or invalid, 1 when one is, 2 for an input error (file:line, and the closest
-    terms for an unknown one)."""
+    prohibited, 1 when one is, 2 for bad input: a file that cannot be read (file:line), an
+    invalid activity, an unknown term (with the closest ones)."""
     from .errors import ActivityError, ActivityFileError
     from .pipeline import checker as checker_of
 
@@ -464,16 +572,18 @@ def check_command(
             if file is None:
                 raise
             raise ActivityFileError(f"{file}: activity {i}: {exc}") from None
-    if format is CheckFormat.json:
-        typer.echo(json.dumps([json.loads(v.model_dump_json()) for v in verdicts], ensure_ascii=False, indent=2))
+    if format is not TextFormat.text:
+        _emit([json.loads(v.model_dump_json()) for v in verdicts], format.value)
     else:
         typer.echo("\n\n".join(v.explain() for v in verdicts))
         counts: dict[str, int] = {}
         for v in verdicts:
             counts[v.outcome] = counts.get(v.outcome, 0) + 1
         typer.echo(f"\n{len(verdicts)} activities: " + ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in sorted(counts.items())))
-    if any(v.outcome in ("prohibited", "invalid") for v in verdicts):
-        raise typer.Exit(1)
+    if any(v.outcome == "invalid" for v in verdicts):
+        raise typer.Exit(EXIT_INPUT)
+    if any(v.outcome == "prohibited" for v in verdicts):
+        raise typer.Exit(EXIT_VIOLATIONS)
 
 
 @app.command()
@@ -503,49 +613,71 @@ def vocab(
         typer.echo(f"{key}: {', '.join(values)}")
 
 
-def _notice(file: Path | None):
-    """The notice in ``file`` (its anomalies reported on stderr), or the bundled one."""
+def _notice(file: Path | None, warn: bool = True):
+    """The notice in ``file`` (``-``: standard input; its anomalies reported on stderr),
+    or the bundled one."""
     if file is None:
         from .bundled import bundled_notice
 
         return bundled_notice()
     from .parsing import parse
 
-    notice = parse(_read_text(file), source=str(file))
-    _warn(file, notice)
+    notice = parse(_read_text(file), source=_name(file))
+    if warn:
+        _warn(file, notice)
     return notice
 
 
+def _name(file: Path) -> str:
+    return "<stdin>" if str(file) == "-" else str(file)
+
+
 def _warn(file: Path, notice) -> None:
-    for anomaly in notice.anomalies:
-        typer.echo(f"warning: {file}:{anomaly.line}:{anomaly.column}: {anomaly.message}", err=True)
+    for k, anomaly in enumerate(notice.anomalies):
+        if k == MAX_PROBLEMS:
+            typer.echo(f"... and {len(notice.anomalies) - MAX_PROBLEMS:,} more warnings", err=True)
+            break
+        typer.echo(f"warning: {_name(file)}:{anomaly.line}:{anomaly.column}: {_bounded(anomaly.message)}", err=True)
 
 
 def _read_text(path: Path) -> str:
-    from .errors import InputError
+    from .io import read_text
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        from .errors import caret_snippet
-
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        line_end = data.find(b"\n", exc.start)
-        shown = data[line_start : line_end if line_end != -1 else len(data)].decode("utf-8", "replace")
-        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
-        raise InputError(
-            f"{path}:{line}:{column}: not UTF-8 text (byte 0x{data[exc.start]:02x}); expected a UTF-8 text file\n"
-            + caret_snippet(shown, column)
-        ) from None
+    return read_text(path)
 
 
 def main() -> None:
-    app(prog_name="regnotice")
+    """The console script: the app, with a closed pipe ending quietly (exit 0) and no
+    traceback reaching the user, whatever happens."""
+    try:
+        app(prog_name="regnotice")
+    except SystemExit:
+        _flush_or_quiet()
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
+        print(f"error: internal error: {type(exc).__name__}: {_bounded(str(exc))} (please report it)", file=sys.stderr)
+        sys.exit(EXIT_OUTPUT)
+
+
+def _flush_or_quiet() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_pipe()
+
+
+def _quiet_pipe() -> None:
+    """Standard output is a closed pipe: point it at /dev/null, so the interpreter's
+    last flush does not fail."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,17 +6,23 @@ caller (and the CLI) can catch that one class::
     RegnoticeError
     ├── NoticeSyntaxError      text that is not a well-formed notice (line, column, caret)
     ├── NoticeNotFound         a page in which no notice could be located
-    ├── InputError             an input file that cannot be read, or is not UTF-8 text
-    │   └── ScreenInputError   bad input to a screening batch (exit 2: exit 1 means violations found)
+    ├── InputError             an input that cannot be read, is not text, or is over a size cap
+    │   └── ScreenInputError   bad input to a screening batch (a bad CSV, rows that could not be read)
     ├── RuleFileError          a YAML data or rule file that is malformed (file:line, key)
     │   └── ActivityFileError  a file of activities that cannot be read or does not validate
     ├── ActivityError          an activity that is not well-formed (a field of the wrong type, an unknown key)
     │   └── UnknownTerm        a word of an activity that neither the lexicon nor the registry knows
     ├── UnknownClause          a clause reference that names no clause (lists the valid range)
-    └── InvalidReference       a clause reference that is not a numbering at all ("(X", "abc")
+    ├── InvalidReference       a clause reference that is not a numbering at all ("(X", "abc")
+    └── OutputError            an output that cannot be written (a missing or read-only
+                               directory, a full disk, a folder where a file should be)
 
-The CLI maps them to exit codes: ``UnknownClause``, ``InvalidReference``, ``ActivityError``
-and ``ActivityFileError`` are usage errors (exit 2); the others are bad input (exit 1).
+Each carries the exit code of the CLI's one contract, for every verb:
+
+- 0: success, and no violation found;
+- 1: violations found (``check``, ``screen``; no error class has this code);
+- 2: bad input or usage, with ``file:line:col`` where there is one (every class but one);
+- 3: an output or system failure (:class:`OutputError`), in one line.
 """
 
 from __future__ import annotations
@@ -33,13 +39,17 @@ __all__ = [
     "UnknownTerm",
     "UnknownClause",
     "InvalidReference",
+    "OutputError",
 ]
+
+#: The CLI's exit codes (see the module docstring).
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_OUTPUT = 0, 1, 2, 3
 
 
 class RegnoticeError(Exception):
     """Root of every error regnotice raises on purpose."""
 
-    exit_code = 1
+    exit_code = 2
 
 
 class NoticeSyntaxError(RegnoticeError):
@@ -104,9 +114,8 @@ class InputError(RegnoticeError):
 
 
 class ScreenInputError(InputError):
-    """Bad input to a screening batch: exit code 2 (exit 1 means violations found)."""
-
-    exit_code = 2
+    """Bad input to a screening batch: a CSV that cannot be read, a missing column, rows
+    that were skipped (exit 2; exit 1 means violations found)."""
 
 
 class RuleFileError(RegnoticeError):
@@ -118,14 +127,10 @@ class ActivityFileError(RuleFileError):
     """A file of activities that cannot be read or does not validate; the message names
     file:line and the activity."""
 
-    exit_code = 2
-
 
 class ActivityError(RegnoticeError, ValueError):
     """An activity that is not well-formed: not a mapping, an unknown key, a field of the
     wrong type. The message names the field and what was expected."""
-
-    exit_code = 2
 
 
 class UnknownTerm(ActivityError):
@@ -135,8 +140,6 @@ class UnknownTerm(ActivityError):
 
 class UnknownClause(RegnoticeError, LookupError):
     """A well-formed clause reference that names no clause of the notice."""
-
-    exit_code = 2
 
     def __init__(self, ref: object, valid: range | tuple[int, ...]) -> None:
         self.ref = ref
@@ -151,4 +154,8 @@ class UnknownClause(RegnoticeError, LookupError):
 class InvalidReference(RegnoticeError, ValueError):
     """A clause reference that is no numbering regnotice knows."""
 
-    exit_code = 2
+
+class OutputError(RegnoticeError, OSError):
+    """An output that cannot be written; the message names the path and why, in one line."""
+
+    exit_code = 3

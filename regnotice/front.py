@@ -141,7 +141,7 @@ def _search(pattern: re.Pattern, text: str) -> re.Match | None:
     return pattern.search(text, max(0, first - reach))
 
 
-_COMMA = re.compile(r"\s*[,，、]\s*")
+_COMMA = re.compile(r"(?<!\s)\s*+[,，、]\s*+")
 _CONJUNCTION = re.compile(r"^(?:and|as\s+well\s+as)\s+")
 _THE = re.compile(r"^the\s+")
 
@@ -181,9 +181,9 @@ _JOINTLY_ISSUED = re.compile(
 )
 _ZH_ISSUERS = re.compile(r"^(?P<issuers>[\u4e00-\u9fff、]{2,80}?)(?:等(?:[\u4e00-\u9fff]{1,3})?部门)?关于")
 # " and N other departments" / " and five associated ministries": the others are not named.
-_AND_OTHERS = re.compile(r"\s+and\s+(?:\w+\s+)?(?:other|associated)\s+(?:departments|ministries|agencies)\b.*$", re.I)
+_AND_OTHERS = re.compile(r"(?<!\s)\s++and\s++(?:\w+\s+)?(?:other|associated)\s+(?:departments|ministries|agencies)\b.*$", re.I)
 # "X and Y" where both sides are names: split only when the registry knows both.
-_AND = re.compile(r"\s+and\s+(?:the\s+)?")
+_AND = re.compile(r"(?<!\s)\s++and\s++(?:the\s+)?")
 
 
 def _issuers(text: str) -> tuple[str, ...]:
@@ -222,7 +222,7 @@ def _names(text: str) -> tuple[str, ...]:
 # A quoted title that names a kind of document, in a foreword or a preamble: the
 # notice's own title when the page's headline is not it.
 _QUOTED_TITLE = re.compile(r"[\"“《](?P<title>(?:Notice|Circular|Opinions|Announcement|Public Notice|Decision)\b[^\"”》\n]{8,600}?|[^\"”》\n]{2,200}?的通知)[\"”》]")
-_TRAILING_NUMBER = re.compile(r"\s*[(（][^()（）]*\d{4}[^()（）]*[)）]\s*$")
+_TRAILING_NUMBER = re.compile(r"(?<!\s)\s*+[(（][^()（）]*\d{4}[^()（）]*[)）]\s*$")
 _ISSUED_WORDS = ("issued", "published", "released", "印发", "发布")
 
 

@@ -32,6 +32,7 @@ from .front import find_doc_numbers, read_front_matter
 from .grammar import notice_parser, terminal_regex
 from .layout import layout_words, names_kind, opens_subject, signature_regex
 from .lines import LineIndex
+from .normalise import normalise
 from .models import Anomaly, Clause, Notice, Span
 from .webpage import looks_like_html, page_text
 from .transform import NoticeTransformer
@@ -511,6 +512,11 @@ def _parse_region(
 _STRAY_MARKER = re.compile(r"[(（][A-Za-z][)）]|[A-Z][.．](?=\s)|[\u2460-\u2473]|\d{1,3}[)）](?=\s)")
 
 
+#: The largest arabic item number a marker may carry ("(999)"; grammars/notice.lark).
+MAX_ITEM = 999
+_BIG_MARKER = re.compile(r"[(（][ \t]*\d{4,}[ \t]*[)）]")
+
+
 def _layout_anomalies(region: _Region, parts: list, clauses: list[Clause], text: str, lines: LineIndex) -> list[Anomaly]:
     out: list[Anomaly] = []
 
@@ -524,6 +530,11 @@ def _layout_anomalies(region: _Region, parts: list, clauses: list[Clause], text:
                 m = _STRAY_MARKER.match(para.text)
                 if m:
                     at(para.span.start, para.span.start + m.end(), "unplaced", f"{m.group()!r} opens a paragraph like a marker of a numbering regnotice does not read; the paragraph was kept in the {part.kind}")
+    for clause in clauses:  # "(1000)" after "(999)": a number past the markers' range, kept in the item before
+        for para in clause.paragraphs[1:]:
+            m = _BIG_MARKER.match(para.text)
+            if m:
+                at(para.span.start, para.span.start + m.end(), "unplaced", f"{m.group()!r} opens a paragraph like an item numbered past {MAX_ITEM}, the largest marker regnotice reads; the paragraph was kept in item {clause.marker}")
     if not region.ended:
         last = lines.line_col(region.end)[0]
         tail = text[max(region.start, region.end - 1) : region.end]
@@ -609,6 +620,8 @@ def _notices(text: str, source: str | None, max_size: int | None = None) -> Iter
         raise InputError(f"{source or '<text>'}: {len(text):,} characters; at most {limit:,} are parsed (max_size=... for more)")
     if looks_like_html(text):  # a saved web page: its text, read through an HTML parser
         text = page_text(text, source).text
+    # Word's and the web's line breaks and zero-width spaces, one character for one
+    text = normalise(text)
     locator, regions = _regions(text, source)
     lines = LineIndex(text)
     if len(regions) == 1:  # one notice: nothing to compare

@@ -27,8 +27,9 @@ from typing import Callable, Iterable, NamedTuple
 __all__ = ["PhraseMatcher", "Match", "Word", "words", "FILLERS"]
 
 FILLERS = frozenset({"a", "an", "the", "of"})
-# A word: letters and digits (an apostrophe inside is kept: "people's").
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# A word: letters and digits (an apostrophe inside is kept: "people's"; a soft hyphen is
+# dropped from its normal form: "regu\u00adlation" is "regulation").
+_WORD = re.compile(r"[^\W_]+(?:['’\u00ad][^\W_]+)*")  # a soft hyphen (pasted from Word) stays inside its word
 # What may stand between two words of one phrase.
 _JOIN = re.compile(r"[\s\-_/\u2010-\u2013]*")
 # Longest text a phrase search reads, in words, and the longest phrase.
@@ -61,6 +62,8 @@ def words(text: str, normalise: Callable[[str], str], base: int = 0) -> list[Wor
         return []
     memo = getattr(normalise, "memo", None)
     tokens = [m.group() for m in found]
+    if "\u00ad" in text:
+        tokens = [w.replace("\u00ad", "") for w in tokens]
     if memo is not None:
         get = memo.get
         norms = [get(w) or normalise(w) for w in tokens]

@@ -50,7 +50,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import RuleFileError
-from .io import write_atomic
+from .io import write_files_atomic
 from .models import RuleSet
 from .yamlio import load_yaml_text
 
@@ -170,17 +170,14 @@ def dump_schema() -> str:
 
 
 def write_rules(ruleset: RuleSet, out_dir: str | Path) -> list[Path]:
-    """Write ``<out_dir>/<notice id>.yaml`` and ``<out_dir>/schema.json``, each whole
-    or not at all. Returns the two paths, rule file first."""
+    """Write ``<out_dir>/<notice id>.yaml`` and ``<out_dir>/schema.json`` together, whole
+    or not at all (see :func:`regnotice.io.write_files_atomic`). Returns the two paths,
+    rule file first."""
     name = ruleset.notice
     if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
         raise ValueError(f"notice id {name!r} cannot name a file")
-    out = Path(out_dir)
-    rules_path = out / f"{name}.yaml"
-    schema_path = out / SCHEMA_FILE
-    write_atomic(rules_path, dump_rules(ruleset))
-    write_atomic(schema_path, dump_schema())
-    return [rules_path, schema_path]
+    # one unit: a reader of the directory sees the old pair or the new pair, never a mix
+    return write_files_atomic(out_dir, {f"{name}.yaml": dump_rules(ruleset), SCHEMA_FILE: dump_schema()})
 
 
 # ------------------------------------------------------------------------- loading

@@ -59,7 +59,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -354,36 +353,25 @@ def screen_file(
 
 
 class _output:
-    """The output sink: a temp file beside ``out``, renamed over it on success and
-    removed on failure; or standard output."""
+    """The output sink: a file written whole or not at all (``regnotice.io.atomic_file``:
+    a temp file beside ``out``, fsynced and renamed over it on success, removed on
+    failure, and left by a killed run under a name the next run removes); or standard
+    output."""
 
     def __init__(self, out) -> None:
         self.out = None if out is None or str(out) == "-" else Path(out)
-        self.tmp = None
+        self.cm = None
 
     def __enter__(self):
         if self.out is None:
             return sys.stdout
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.out.name}.", suffix=".tmp", dir=self.out.parent)
-        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=1 << 16)
-        return self.fh
+        from .io import atomic_file
+
+        self.cm = atomic_file(self.out)
+        return self.cm.__enter__()
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if self.out is None:
             sys.stdout.flush()
             return
-        try:
-            self.fh.close()
-            if exc_type is None:
-                mask = os.umask(0)
-                os.umask(mask)
-                os.chmod(self.tmp, 0o666 & ~mask)  # mkstemp makes 0600
-                os.replace(self.tmp, self.out)
-                self.tmp = None
-        finally:
-            if self.tmp is not None:
-                try:
-                    os.unlink(self.tmp)
-                except FileNotFoundError:
-                    pass
+        self.cm.__exit__(exc_type, exc, tb)

@@ -27,6 +27,7 @@ EXPECTED_ALL = {
     "screen",
     "agencies",
     "RegnoticeError",
+    "OutputError",
     "NoticeSyntaxError",
     "NoticeNotFound",
     "InputError",

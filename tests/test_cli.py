@@ -170,9 +170,9 @@ def test_search_reports_every_clause_that_matches():
 
 
 @pytest.mark.parametrize("phrase", ["quantum teleportation", "mining  machinery  cartel"])
-def test_search_without_a_match_exits_1(phrase):
+def test_search_without_a_match_says_so_and_exits_0(phrase):
     result = run("search", phrase)
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # nothing found is no failure and no violation
     assert result.stdout == ""
     assert "no clause contains" in result.stderr
 
@@ -238,10 +238,10 @@ def _check_error(stderr: str, path: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
-def test_parse_malformed_exits_1_with_a_located_message(tmp_path, name):
+def test_parse_malformed_exits_2_with_a_located_message(tmp_path, name):
     path = _write(tmp_path, name)
     result = run("parse", str(path))
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert result.stdout == ""
     _check_error(result.stderr, path, name)
 
@@ -265,10 +265,10 @@ def test_parse_cut_short_parses_and_warns_where_the_text_stops(tmp_path):
     assert "item (19) may be cut short" in result.stderr
 
 
-def test_parse_missing_file_exits_1(tmp_path):
+def test_parse_missing_file_exits_2(tmp_path):
     result = run("parse", str(tmp_path / "nope.txt"))
-    assert result.exit_code == 1
-    assert "cannot read" in result.stderr
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr
     assert "nope.txt" in result.stderr
 
 
@@ -276,7 +276,7 @@ def test_parse_invalid_marker_points_at_the_marker(tmp_path):
     path = tmp_path / "bad_marker.txt"
     path.write_text("To all departments:\n(1) Do a.\n(MMMMX) Do b.\n" + CLOSING, encoding="utf-8")
     result = run("parse", str(path))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert f"{path}:3:1:" in result.stderr
     assert "(MMMMX)" in result.stderr
     assert CARET_LINE.search(result.stderr)
@@ -295,7 +295,7 @@ def test_python_m_regnotice_clause_9(tmp_path):
 
 @pytest.mark.parametrize(
     "args, code",
-    [(["clause", "20"], 2), (["clause", "abc"], 2), (["search", "quantum teleportation"], 1)],
+    [(["clause", "20"], 2), (["clause", "abc"], 2), (["search", "quantum teleportation"], 0)],
 )
 def test_process_errors_have_no_traceback(tmp_path, args, code):
     proc = run_process(*args, cwd=tmp_path)
@@ -309,7 +309,7 @@ def test_process_errors_have_no_traceback(tmp_path, args, code):
 def test_process_parse_malformed(tmp_path, name):
     path = _write(tmp_path, name)
     proc = run_process("parse", str(path), cwd=tmp_path)
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert proc.stdout == ""
     _check_error(proc.stderr, path, name)
 

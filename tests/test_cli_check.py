@@ -137,8 +137,8 @@ def test_check_against_an_edited_rule_file(tmp_path):
     assert "NOT COVERED" in result.output
 
 
-def test_check_with_a_bad_rule_file_exits_1_naming_it(tmp_path):
+def test_check_with_a_bad_rule_file_exits_2_naming_it(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("notice: x\ncolour: red\n", encoding="utf-8")
     result = run("check", write(tmp_path, CLEAN), "--rules", str(bad))
-    assert result.exit_code == 1 and "bad.yaml:2" in result.output
+    assert result.exit_code == 2 and "bad.yaml:2" in result.output

@@ -46,6 +46,8 @@ def test_export_is_byte_identical_on_rerun(tmp_path):
         (["rules", "--kind", "repeal"], ["yinfa-2026-42/closing/", "Yinfa [2021] No. 237"]),
         (["rules", "--agency", "spc"], ["yinfa-2026-42/3/1", "yinfa-2026-42/3/2"]),
         (["coverage"], ["(XIV)", "all", "%"]),
+        (["rules", "--agency", "CBIRC"], ["yinfa-2026-42/3/1", "responsibility"]),  # any alias, as `agency` takes
+        (["rules", "--agency", "银保监会"], ["yinfa-2026-42/3/1"]),
         (["agencies"], ["pboc", "csrc", "roles:"]),
         (["agency", "cbirc"], ["China Banking and Insurance Regulatory Commission", "succeeded by nfra in 2023", "(III)", "participant"]),
         (["agency", "Financial Regulatory Bureau"], ["nfra: National Financial Regulatory Administration"]),
@@ -96,7 +98,7 @@ def test_rule_verbs_read_any_notice_file(tmp_path, args, expect):
     ("args", "words"),
     [
         (["rules", "--kind", "prohib"], ["unknown kind", "did you mean prohibition"]),
-        (["rules", "--agency", "pbc"], ["unknown agency", "pboc"]),
+        (["rules", "--agency", "pbocc"], ["unknown agency", "pboc"]),
         (["rules", "--clause", "20"], ["no clause", "1..19"]),
         (["agency", "ministry-of-magic"], ["unknown agency"]),
     ],

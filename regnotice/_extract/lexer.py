@@ -21,8 +21,8 @@ _CONTINUATION = frozenset({"EXCEPT", "WITHOUT", "PARTICIPATION", "COORDINATION",
 # Cues of a prohibition series ("may not A, may not B"): the text between two of them that
 # ends in a comma or "and" is the activity of the first (ACT), not the subject of the next.
 _SERIES = frozenset({"PROHIBITED_FROM", "FORBIDDEN_TO", "NOT_ALLOWED", "MAY_NOT", "NOT_TO"})
-_SERIES_END = re.compile(r"(?:[,;，；]|\b(?:and|or))\s*$", re.I)
-_SERIES_CONJ = re.compile(r"[\s,;，；]*\b(?:and|or)$", re.I)
+_SERIES_END = re.compile(r"(?:[,;，；]|\b(?:and|or))\s*+$", re.I)
+_SERIES_CONJ = re.compile(r"(?<![\s,;，；])[\s,;，；]*+\b(?:and|or)$", re.I)
 # Cues that open an imperative sentence ("Ensure ...", "Prohibit ...").
 _IMPERATIVE = frozenset({"DUTY", "PROHIBIT", "NECESSARY"})
 _CONDITION_CUES = ("APPROVAL", "CONSENT", "FILING", "RELIANCE", "AUTHORIZATION")

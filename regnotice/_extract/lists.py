@@ -10,7 +10,7 @@ from .lexer import _TRIM
 
 
 _GERUND = re.compile(r"^(?:and\s+|or\s+|as\s+well\s+as\s+)?(?:directly\s+or\s+indirectly\s+)?[a-z]+ing\b", re.I)
-_AS_WELL_AS = re.compile(r"\s+as\s+well\s+as\s+", re.I)
+_AS_WELL_AS = re.compile(r"(?<!\s)\s++as\s++well\s++as\s++", re.I)
 _LEAD_CONJ = re.compile(r"^(?:and|or|as\s+well\s+as)\s+", re.I)
 # Words in -ing that name a thing, not an act ("clearing services", "pricing services").
 _ING_NOUNS = frozenset(
@@ -18,7 +18,7 @@ _ING_NOUNS = frozenset(
     "opening offering processing consulting trading settling building".split()
 )
 _SUCH_AS = re.compile(r"\bsuch\s+as\b", re.I)
-_ETC = re.compile(r"[,\s]*\betc\.?$", re.I)
+_ETC = re.compile(r"(?<![,\s])[,\s]*+\betc\.?$", re.I)
 
 
 _STRUCTURE = re.compile(r"[,，()（）\[\]\"“”]")

@@ -62,7 +62,7 @@ class _Parts:
         found = self.registry.resolve(piece_stripped)
         if found:
             return [self.extract(piece, start, found)]
-        halves = re.split(r"\s+(?:and|or|as\s+well\s+as)\s+", piece_stripped)
+        halves = re.split(r"(?<!\s)\s++(?:and|or|as\s+well\s+as)\s++", piece_stripped)
         if len(halves) > 1 and all(self.registry.resolve(h) for h in halves):
             out, cursor = [], piece.index(piece_stripped)
             for half in halves:
@@ -199,7 +199,7 @@ def _conditions(parts: _Parts, text: str, start: int) -> tuple[Condition, ...]:
         begin = tok.start_pos
         end = cues[i + 1].start_pos if i + 1 < len(cues) else len(text)
         phrase = text[begin:end].strip(_TRIM)
-        phrase = re.sub(r"\s+(?:and|or)$", "", phrase)
+        phrase = re.sub(r"(?<!\s)\s++(?:and|or)$", "", phrase)
         out.append(
             Condition(
                 kind=tok.type.lower(),

@@ -36,7 +36,7 @@ from .parts import (
     _terms,
 )
 
-_SUCH_AS = re.compile(r"[,\s]+such\s+as\s+", re.I)
+_SUCH_AS = re.compile(r"(?<![,\s])[,\s]++such\s++as\s++", re.I)
 _UNAUTHORIZED = re.compile(r"\bunauthori[sz]ed\b", re.I)
 _EXAMPLES = re.compile(r"\b(?:such\s+as|including)\b|\(", re.I)
 _PRONOUNS = frozenset({"they", "them", "it", "these", "those", "such entities", "such institutions"})
@@ -217,7 +217,7 @@ class _SentenceTransformer(Transformer):
 
     def impersonal_prohibition(self, children) -> _Draft:
         text, start = self._text(children[1])
-        m = re.search(r"\s+to\s+", text)
+        m = re.search(r"(?<!\s)\s++to\s++", text)
         if not m:
             return self._prohibition([], children[1], children[0], None)
         bearers = self.p.parties(text[: m.start()], start)
