@@ -97,7 +97,7 @@ def normalise(mention: str) -> str:
     >>> normalise("  The People’s Bank of China, ")
     "people's bank of china"
     """
-    text = " ".join(mention.translate(_APOSTROPHES).split()).strip(" ,.;:")
+    text = " ".join(mention.translate(_APOSTROPHES).replace("\u00ad", "").split()).strip(" ,.;:")  # soft hyphens from Word
     text = text.lower()
     return text[4:] if text.startswith("the ") else text
 
