@@ -152,7 +152,7 @@ class Registry:
             return self._resolved[mention]
         except KeyError:
             found = self._by_spelling.get(normalise(mention))
-            if len(self._resolved) < 65536:
+            if len(self._resolved) < 65536 and len(mention) <= 256:  # bounded in count and in size
                 self._resolved[mention] = found
             return found
 

@@ -53,7 +53,11 @@ class _LeanContextualLexer(ContextualLexer):
         end = lexer_state.text.end
         pos = lexer_state.line_ctr.char_pos
         matchers = self._matchers
+        budget = MAX_TOKENS
         while pos < end:
+            budget -= 1
+            if budget < 0:
+                raise TooManyTokens(pos)
             state = parser_state.position
             match = matchers.get(state) or self._matcher(state)
             m = match(text, pos, end) if match is not _LARK else None
@@ -78,6 +82,22 @@ class _LeanContextualLexer(ContextualLexer):
             match = mres[0].match if mres else _no_match
         self._matchers[state] = match
         return match
+
+
+#: The most tokens (markers, sentences, breaks, spaces) one notice may hold. A parse keeps
+#: every token until its models are built, some 1.6 kB each, and extraction adds its rules:
+#: 150,000 tokens (a notice of about 16 MB in the seed's layout; 37,000 items of one short
+#: sentence) keep parse and extract under 400 MB. A denser text is refused where the budget
+#: runs out, in time linear in what was read. Settable: ``regnotice.grammar.MAX_TOKENS``.
+MAX_TOKENS = 150_000
+
+
+class TooManyTokens(Exception):
+    """The lexer's budget ran out at ``pos`` (see :data:`MAX_TOKENS`)."""
+
+    def __init__(self, pos: int) -> None:
+        super().__init__(pos)
+        self.pos = pos
 
 
 def _no_match(text: str, pos: int, end: int) -> None:

@@ -110,7 +110,7 @@ class _Normaliser:
         low = word.lower().replace("’", "'")
         base = self.inflections.get(low, low)
         norm = self._stem(base) if base.isascii() and len(base) < 40 and base not in self.unstemmed else base
-        if len(self.memo) < 200_000:
+        if len(self.memo) < 200_000 and len(word) <= 64:  # bounded: a hostile 10 MB "word" is not kept
             self.memo[word] = norm
         return norm
 

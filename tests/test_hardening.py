@@ -371,3 +371,22 @@ def test_any_command_line_exits_with_a_contract_code_and_no_traceback(argv):
     assert result.exception is None or isinstance(result.exception, SystemExit), (argv, repr(result.exception))
     assert result.exit_code in (0, 1, 2, 3), (argv, result.exit_code, result.output[-500:])
     assert "Traceback" not in result.output
+
+
+def test_a_text_denser_than_the_token_budget_is_refused_where_it_runs_out():
+    """Memory grows with tokens, not characters: 100,000 one-sentence items (700 kB) would
+    take 1 GB of models; the lexer's budget refuses them at the token it runs out on."""
+    code = (
+        "import regnotice\n"
+        "try:\n"
+        "    regnotice.parse('To all banks:\\n' + '(1) a.\\n' * 100_000, source='dense.txt')\n"
+        "except regnotice.InputError as exc:\n"
+        "    print(exc)\n"
+    )
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (600 << 20, 600 << 20))
+
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, preexec_fn=limits)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.startswith("dense.txt:") and "150,000 tokens" in proc.stdout

@@ -79,7 +79,7 @@ class _CueLexer(Lexer):
             pass
         names = {t.name for o, ts in self.by_opening.items() if word.startswith(o) for t in ts}
         scanner = self._scanner([t for t in self.terminals if t.name in names]) if names else None
-        if len(self._for_word) < 4096:
+        if len(self._for_word) < 4096 and len(word) <= 64:
             self._for_word[word] = scanner
         return scanner
 
