@@ -1,7 +1,9 @@
-"""``regnotice screen``: one TEXT, or a CSV/JSONL file streamed row by row into a JSONL
-report. Exit codes (0 clean, 1 violations, 2 input error), malformed rows reported with
-their line number and skipped or fatal, output written whole or not at all, and no
-progress bar when standard error is not a terminal. Table-driven."""
+"""``regnotice screen``: one TEXT, or a CSV/TSV/JSONL file streamed row by row into a
+JSONL report. Exit codes (0 clean, 1 violations, 2 input error, and rows that could not
+be read unless ``--on-error skip``), malformed rows reported with their line number,
+output written whole or not at all, and no progress bar when standard error is not a
+terminal. Table-driven. (Dialects, encodings and the API's errors in depth:
+``test_screen_input.py``.)"""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from regnotice.cli import app
+from regnotice.errors import InputError
 from regnotice.screening import screen_file
 
 runner = CliRunner()
@@ -153,37 +156,105 @@ BAD_CSV = b'id,name\n1,RWA Fund\n2\n3,"caf\xe9"\n4,clean\n5,"unclosed\n'
 BAD_CSV_PROBLEMS = [(3, "missing column 'name'"), (4, "not UTF-8"), (6, "bad CSV")]
 
 
+def problems_in(stderr: str, path: Path) -> list[str]:
+    """The lines of ``stderr`` that report a row of ``path`` (``path:LINE: ...``)."""
+    prefix = f"{path}:"
+    return [line for line in stderr.splitlines() if line.startswith(prefix) and line[len(prefix) : len(prefix) + 1].isdigit()]
+
+
+# (--on-error arguments, exit code, the mode as the summary names it): rows that cannot be
+# read fail the batch (exit 2) unless --on-error skip; the output is written either way
+ON_ERROR = [([], 2, "on-error fail: the batch fails"), (["--on-error", "fail"], 2, "on-error fail: the batch fails"), (["--on-error", "skip"], 1, "on-error skip")]
+
+
 @pytest.mark.parametrize("name, content, problems", [("bad.jsonl", BAD_JSONL, BAD_JSONL_PROBLEMS), ("bad.csv", BAD_CSV, BAD_CSV_PROBLEMS)])
-def test_malformed_rows_are_reported_and_skipped(tmp_path, name, content, problems):
+@pytest.mark.parametrize("args, code, mode", ON_ERROR, ids=["default", "fail", "skip"])
+def test_malformed_rows_are_reported_and_counted(tmp_path, name, content, problems, args, code, mode):
     path = write(tmp_path / name, content)
     out = tmp_path / "r.jsonl"
-    result = run("--file", str(path), "--out", str(out))
-    assert result.exit_code == 1, result.output  # the good rows hold a violation
-    reported = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
+    result = run("--file", str(path), "--out", str(out), *args)
+    assert result.exit_code == code, result.output
+    reported = problems_in(result.stderr, path)
     assert len(reported) == len(problems), result.stderr
     for line, (number, message) in zip(reported, problems):
         assert line.startswith(f"{path}:{number}: "), line
         assert message in line, line
-    assert f"{len(problems)} malformed rows skipped" in result.stderr
-    assert len(records(out)) == 1
-
-
-@pytest.mark.parametrize("name, content, first", [("bad.jsonl", BAD_JSONL, 2), ("bad.csv", BAD_CSV, 3)])
-def test_on_error_fail_exits_2_and_writes_nothing(tmp_path, name, content, first):
-    path = write(tmp_path / name, content)
-    out = tmp_path / "r.jsonl"
-    result = run("--file", str(path), "--out", str(out), "--on-error", "fail")
-    assert result.exit_code == 2, result.output
-    assert f"{path}:{first}: " in result.stderr
-    assert not out.exists()
+    assert f"{len(problems)} malformed rows skipped ({mode}" in result.stderr
+    assert f"{path}: 1 row is not UTF-8 text; if the file is in another encoding, give it, e.g. --encoding cp1252" in result.stderr
+    assert [r["line"] for r in records(out)] == [1 if name.endswith("jsonl") else 2]  # written, failed or not
     assert leftovers(tmp_path) == []
+
+
+def test_an_unterminated_quote_costs_one_row(tmp_path):
+    path = write(tmp_path / "q.csv", 'id,name\n1,"Acme Ltd\n2,Stablecoin Co\n3,RWA Fund\n')
+    result = run("--file", str(path), "--out", str(tmp_path / "r.jsonl"))
+    assert result.exit_code == 2, result.output
+    (problem,) = problems_in(result.stderr, path)
+    assert problem.startswith(f"{path}:2: bad CSV: the quote at line 2, column 3 is never closed"), problem
+    assert "screened 2 rows: 2 with hits (2 hits), 1 malformed row skipped" in result.stderr
+    assert [r["line"] for r in records(tmp_path / "r.jsonl")] == [3, 4]
 
 
 def test_a_failed_run_keeps_the_previous_output(tmp_path):
     out = write(tmp_path / "r.jsonl", "previous\n")
-    run("--file", str(write(tmp_path / "b.jsonl", BAD_JSONL)), "--out", str(out), "--on-error", "fail")
+    result = run("--file", str(write(tmp_path / "b.csv", "id,name,name\n1,RWA,x\n")), "--out", str(out))
+    assert result.exit_code == 2
+    assert "duplicate column in the CSV header: 'name' (columns 2 and 3)" in result.stderr
     assert out.read_text() == "previous\n"
     assert leftovers(tmp_path) == []
+
+
+INPUTS = Path(__file__).parent / "screen_inputs"
+
+# (file in tests/screen_inputs, arguments, exit code, lines with hits, words of the standard error)
+DIALECTS = [
+    ("cp1252.csv", [], 2, [3], ["cp1252.csv:2: not UTF-8 text", "3 malformed rows skipped", "--encoding cp1252"]),
+    ("cp1252.csv", ["--encoding", "cp1252"], 1, [2, 3, 5, 6], ["screened 5 rows: 4 with hits (4 hits), none skipped"]),
+    ("cp1252.csv", ["-e", "cp1252", "--on-error", "skip"], 1, [2, 3, 5, 6], []),
+    ("cp1252.csv", ["--encoding", "klingon"], 2, None, ["unknown encoding 'klingon'"]),
+    ("excel_semicolon.csv", [], 1, [2, 4, 5], ["screened 4 rows: 3 with hits"]),
+    ("excel_semicolon.csv", ["--delimiter", ","], 2, None, ["no column 'name'", "--delimiter"]),
+    ("excel_sep.csv", ["-e", "cp1252"], 1, [3], []),
+    ("names.tsv", [], 1, [2, 4], []),
+    ("utf16.csv", [], 1, [2, 3], []),
+    ("dup_header.csv", [], 2, None, ["duplicate column", "columns 2 and 4"]),
+    ("unterminated.csv", ["--on-error", "skip"], 1, [4, 6], ["the quote at line 3, column 3 is never closed", "on-error skip"]),
+    ("gb18030.csv", ["--column", "名称", "--encoding", "gb18030"], 1, [2, 4], []),
+]
+
+
+@pytest.mark.parametrize("name, args, code, flagged, words", DIALECTS, ids=[f"{d[0]} {' '.join(d[1])}" for d in DIALECTS])
+def test_dialects_and_encodings(tmp_path, name, args, code, flagged, words):
+    out = tmp_path / "r.jsonl"
+    result = run("--input", str(INPUTS / name), "--out", str(out), *args)
+    assert result.exit_code == code, result.output
+    for word in words:
+        assert word in result.stderr, (word, result.stderr)
+    if flagged is None:
+        assert not out.exists()
+    else:
+        assert [r["line"] for r in records(out)] == flagged
+
+
+def test_standard_input_and_the_tsv_format(tmp_path):
+    out = tmp_path / "r.jsonl"
+    result = runner.invoke(app, ["screen", "-i", "-", "--out", str(out)], input=b"id;name\n1;RWA Fund\n")
+    assert result.exit_code == 1, result.output
+    assert [r["text"] for r in records(out)] == ["RWA Fund"]
+    path = write(tmp_path / "rows.txt", "id\tname\n1\tAcme, Stablecoin Ltd\n")
+    assert run("-i", str(path), "--input-format", "tsv", "--out", str(out)).exit_code == 1
+    assert [r["text"] for r in records(out)] == ["Acme, Stablecoin Ltd"]
+
+
+def test_problems_are_bounded(tmp_path):
+    rows = "".join(f"{i}\n" for i in range(130)) + "x,y," + "Stablecoin " * 10_000 + "\n1,RWA\n"
+    path = write(tmp_path / "many.csv", "id,name\n" + rows)
+    result = run("--file", str(path), "--out", str(tmp_path / "r.jsonl"))
+    assert result.exit_code == 2
+    assert len(problems_in(result.stderr, path)) == 100
+    assert f"{path}: ... and 31 more rows skipped" in result.stderr
+    assert "screened 1 row: 1 with hits (1 hit), 131 malformed rows skipped" in result.stderr
+    assert max(len(line) for line in result.stderr.splitlines()) < 400
 
 
 @pytest.mark.parametrize(
@@ -225,8 +296,14 @@ def test_screen_file_api(tmp_path):
     reported: list[str] = []
     result = screen_file(write(tmp_path / "a.jsonl", BAD_JSONL), tmp_path / "r.jsonl", report=reported.append)
     assert (result.rows, result.flagged, result.hits, result.skipped) == (2, 1, 1, 6)
-    assert len(reported) == 6
-    with pytest.raises(ValueError):
+    assert (result.on_error, result.failed, result.exit_code) == ("fail", True, 2)
+    assert len(reported) == 7 and reported[-1].endswith("--encoding cp1252")  # 6 rows, and the hint
+    assert result.problems == reported[:6]
+    assert result.summary() == "screened 2 rows: 1 with hits (1 hit), 6 malformed rows skipped (on-error fail: the batch fails)"
+    assert len(records(tmp_path / "r.jsonl")) == 1
+    skipped = screen_file(tmp_path / "a.jsonl", tmp_path / "r.jsonl", on_error="skip", report=reported.append)
+    assert (skipped.skipped, skipped.failed, skipped.exit_code) == (6, False, 1)
+    with pytest.raises(InputError, match="on_error must be 'fail' or 'skip'"):
         screen_file(tmp_path / "a.jsonl", None, on_error="ignore")
 
 
@@ -248,7 +325,7 @@ def test_piped_run_prints_no_progress_bar(tmp_path):
     assert proc.returncode == 1
     text = err.decode("utf-8")
     assert "\x1b[" not in text and "\r" not in text and "━" not in text
-    assert text.splitlines() == [f"screened 50,000 rows: 500 with hits (500 hits); wrote {tmp_path / 'r.jsonl'}"]
+    assert text.splitlines() == [f"screened 50,000 rows: 500 with hits (500 hits), none skipped (on-error fail); wrote {tmp_path / 'r.jsonl'}"]
     assert out == b""
 
 
