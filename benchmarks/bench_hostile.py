@@ -49,7 +49,7 @@ def random_text(rnd: random.Random) -> str:
     n = rnd.choice((0, 1, 5, 20, 80, 300))
     text = "".join(rnd.choice(ALPHABET) for _ in range(n))
     if rnd.random() < 0.02:
-        text = text * rnd.choice((30, 300))  # long repeats (up to 100 kB): the shapes that backtrack
+        text = text * rnd.choice((30, 100))  # long repeats (up to about 100 kB): the shapes that backtrack
     return text
 
 

@@ -64,6 +64,14 @@ class _CueLexer(Lexer):
             if self.openings
             else None
         )
+        # In Chinese text a cue may open at any character, but only at one that opens a
+        # Chinese cue (or at an English word that opens an English one).
+        cjk_first = sorted({o[0] for o in self.openings or () if _CJK.match(o[0])})
+        self.cjk_start_re = (
+            re.compile(self.opening_re.pattern + ("|[" + "".join(cjk_first) + "]" if cjk_first else ""))
+            if self.opening_re is not None
+            else None
+        )
         self._for_word: dict[str, re.Pattern | None] = {}
 
     @staticmethod
@@ -85,7 +93,18 @@ class _CueLexer(Lexer):
 
     def _matches(self, data: str) -> Iterator[re.Match]:
         if _CJK.search(data):  # no spaces between words: a cue may start at any character
-            yield from self.cjk_scanner.finditer(data)
+            if self.cjk_start_re is None:
+                yield from self.cjk_scanner.finditer(data)
+                return
+            pos = 0
+            for opening in self.cjk_start_re.finditer(data.lower() if len(data.lower()) == len(data) else data):
+                at = opening.start()
+                if at < pos:
+                    continue
+                m = self.cjk_scanner.match(data, at)
+                if m:
+                    yield m
+                    pos = m.end()
             return
         if self.openings is None:
             yield from self.scanner.finditer(data)
