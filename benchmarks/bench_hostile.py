@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -120,6 +121,7 @@ def call(entry: str):
         from regnotice.cli import app
 
         runner = CliRunner()
+        os.chdir(tempfile.mkdtemp())  # a command line may write an output file (-o): not into the checkout
 
         def one(argv):
             result = runner.invoke(app, argv, input="")
