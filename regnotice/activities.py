@@ -1,14 +1,18 @@
 """Activities and verdicts as files: reading a YAML list of activities, and the JSON
-Schema of verdicts (``check --format json``)."""
+Schema of verdicts (``check --format json``).
+
+A file of activities is read as a rule file is: by the one reader of every verb, within
+the limits of :mod:`regnotice.yamlio` (size, nesting depth, alias expansion)."""
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import ActivityError, ActivityFileError, RuleFileError
 from .models import Activity, Verdict
-from .yamlio import load_yaml
+from .yamlio import excerpt, gc_paused, load_yaml_node, read_yaml_text
 
 __all__ = ["load_activities", "verdict_schema"]
 
@@ -28,16 +32,24 @@ def load_activities(path) -> list[Activity]:
     """
     from ._check.checker import as_activity
 
-    path = Path(path)
+    if not isinstance(path, (str, os.PathLike)):
+        raise ActivityFileError(f"a file of activities is named by a path, not {type(path).__name__}")
     try:
-        data = load_yaml(path)
+        path = Path(path)
+    except TypeError:  # a PathLike of bytes
+        raise ActivityFileError(f"a file of activities is named by a str path, not {excerpt(path)}") from None
+    try:
+        with gc_paused():
+            data, node = load_yaml_node(read_yaml_text(path), str(path))
     except RuleFileError as exc:
         raise ActivityFileError(str(exc)) from None
     if isinstance(data, dict) and set(data) == {"activities"}:
         data = data["activities"]
+        node = node.value[0][1] if node is not None else None
     if not isinstance(data, list):
-        raise ActivityFileError(f"{path}: expected a list of activities (or a mapping with the key 'activities')")
-    lines = _item_lines(path)
+        line = f":{node.start_mark.line + 1}" if node is not None else ""
+        raise ActivityFileError(f"{path}{line}: expected a list of activities (or a mapping with the key 'activities')")
+    lines = [item.start_mark.line + 1 for item in node.value] if node is not None else []
     out = []
     for i, item in enumerate(data):
         where = f"{path}:{lines[i]}" if i < len(lines) else str(path)
@@ -48,16 +60,3 @@ def load_activities(path) -> list[Activity]:
         except ActivityError as exc:
             raise ActivityFileError(f"{where}: activity {i + 1}: {exc}") from None
     return out
-
-
-def _item_lines(path: Path) -> list[int]:
-    """The 1-based line of each item of the file's top-level list."""
-    import yaml
-
-    with open(path, encoding="utf-8") as fh:
-        node = yaml.compose(fh)
-    if isinstance(node, yaml.MappingNode) and node.value:
-        node = node.value[0][1]
-    if not isinstance(node, yaml.SequenceNode):
-        return []
-    return [item.start_mark.line + 1 for item in node.value]

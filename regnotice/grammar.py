@@ -12,6 +12,7 @@ from functools import lru_cache
 from lark import Lark, Token
 from lark.lexer import ContextualLexer
 
+from .errors import InputError
 from .resources import data_path
 
 __all__ = ["notice_parser", "terminal_regex"]
@@ -57,7 +58,7 @@ class _LeanContextualLexer(ContextualLexer):
         while pos < end:
             budget -= 1
             if budget < 0:
-                raise TooManyTokens(pos)
+                raise _over_budget(pos)
             state = parser_state.position
             match = matchers.get(state) or self._matcher(state)
             m = match(text, pos, end) if match is not _LARK else None
@@ -92,12 +93,12 @@ class _LeanContextualLexer(ContextualLexer):
 MAX_TOKENS = 150_000
 
 
-class TooManyTokens(Exception):
-    """The lexer's budget ran out at ``pos`` (see :data:`MAX_TOKENS`)."""
-
-    def __init__(self, pos: int) -> None:
-        super().__init__(pos)
-        self.pos = pos
+def _over_budget(pos: int) -> InputError:
+    """The lexer's budget ran out at ``pos`` (see :data:`MAX_TOKENS`); the parser's caller
+    names the place (``parsing.py``)."""
+    exc = InputError(f"more than {MAX_TOKENS:,} tokens")
+    exc.pos = pos  # type: ignore[attr-defined]
+    return exc
 
 
 def _no_match(text: str, pos: int, end: int) -> None:

@@ -28,7 +28,7 @@ from .errors import RuleFileError
 from .lineage import ancestors
 from .phrases import Match, PhraseMatcher, Word, words
 from .suggest import hint
-from .yamlio import load_yaml
+from .yamlio import load_yaml_node, read_yaml_text
 
 __all__ = ["Concept", "Lexicon", "lexicon", "load_lexicon", "lexicon_schema", "SECTIONS", "LIGHT", "LEXICON_FILE"]
 
@@ -217,14 +217,10 @@ class Lexicon:
         return sorted({p for c in self.concepts[kind].values() for p in (c.label, *c.synonyms, *c.light)} | set(self.concepts[kind]))
 
 
-def _line_of(path: Path, *keys: str) -> int | None:
-    """The 1-based line of a nested key of a YAML file, when it can be found."""
+def _line_of(node, *keys: str) -> int | None:
+    """The 1-based line of a nested key in a YAML node tree, when it can be found."""
     import yaml
 
-    try:
-        node = yaml.compose(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
     line = None
     for key in keys:
         if not isinstance(node, yaml.MappingNode):
@@ -238,25 +234,32 @@ def _line_of(path: Path, *keys: str) -> int | None:
     return line
 
 
+#: The most problems of a lexicon file listed; the others are counted.
+_MAX_PROBLEMS = 100
+
+
 def load_lexicon(path: str | Path | None = None) -> Lexicon:
     """Load and check a lexicon file (the bundled one by default)."""
     path = Path(path) if path else LEXICON_FILE
-    data = load_yaml(path)
+    data, root = load_yaml_node(read_yaml_text(path), str(path))  # read and composed once
     if not isinstance(data, dict):
         raise RuleFileError(f"{path}:1: expected a mapping with the keys inflections, {', '.join(SECTIONS)}")
     try:
         checked = _LexiconFile.model_validate(data)
     except ValidationError as exc:
         problems = []
-        for err in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        for err in errors[:_MAX_PROBLEMS]:
             loc = tuple(str(x) for x in err["loc"])
-            line = _line_of(path, *loc)
+            line = _line_of(root, *loc)
             if err["type"] == "extra_forbidden":
                 allowed = ", ".join(_ConceptBody.model_fields) if len(loc) >= 3 else ", ".join(_LexiconFile.model_fields)
                 what = f"unknown key (allowed keys: {allowed})"
             else:
                 what = err["msg"]
-            problems.append(f"{path}:{line or 1}: {'.'.join(loc)}: {what}")
+            problems.append(f"{path}:{line or 1}: {'.'.join(loc)[:200]}: {str(what)[:200]}")
+        if len(errors) > _MAX_PROBLEMS:
+            problems.append(f"{path}: ... and {len(errors) - _MAX_PROBLEMS:,} more problems")
         raise RuleFileError("\n".join(problems)) from None
     concepts: dict[str, dict[str, Concept]] = {}
     for kind in SECTIONS:
@@ -273,7 +276,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         for kind, section in concepts.items():
             for ident in section:
                 if f"{kind}.{ident}" in msg or f"{ident!r}" in msg:
-                    line = _line_of(path, kind, ident)
+                    line = _line_of(root, kind, ident)
                     if line:
                         raise RuleFileError(msg.replace(f"{path}:", f"{path}:{line}:", 1)) from None
         raise

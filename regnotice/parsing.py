@@ -29,8 +29,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 
 from .errors import InputError, InvalidReference, NoticeNotFound, NoticeSyntaxError
 from .front import find_doc_numbers, read_front_matter
-from . import grammar
-from .grammar import TooManyTokens, notice_parser, terminal_regex
+from .grammar import notice_parser, terminal_regex
 from .layout import layout_words, names_kind, opens_subject, signature_regex
 from .lines import LineIndex
 from .normalise import normalise
@@ -477,11 +476,13 @@ def _parse_region(
         # break is appended, so the last paragraph owns a break like every other.
         tree = notice_parser().parse(view[region.start : region.end] + "\n")
         skeleton = NoticeTransformer(text, lines, base=region.start, limit=region.end).transform(tree)
-    except TooManyTokens as exc:
-        line, column = lines.line_col(region.start + exc.pos)
+    except InputError as exc:  # the lexer's token budget ran out (grammar.MAX_TOKENS)
+        from .grammar import MAX_TOKENS  # read now: a caller may have set it
+
+        line, column = lines.line_col(region.start + getattr(exc, "pos", 0))
         raise InputError(
-            f"{source or '<text>'}:{line}:{column}: the notice holds more than {grammar.MAX_TOKENS:,} tokens (markers, sentences, "
-            f"line breaks) by here; at most {grammar.MAX_TOKENS:,} are parsed, to keep memory bounded (regnotice.grammar.MAX_TOKENS)"
+            f"{source or '<text>'}:{line}:{column}: the notice holds more than {MAX_TOKENS:,} tokens (markers, sentences, "
+            f"line breaks) by here; at most {MAX_TOKENS:,} are parsed, to keep memory bounded (regnotice.grammar.MAX_TOKENS)"
         ) from None
     except InvalidReference as exc:  # a marker the numbering cannot read, at its position
         where = getattr(exc, "pos", None)

@@ -8,7 +8,8 @@ compiles a rule set once and checks an activity against it, where ``rules`` is a
 The caches hold no strong reference to a user's notice or rule set: each entry is keyed
 by the object's ``id()`` and dropped by a ``weakref.finalize`` when the object goes (and
 the tables are bounded, least recently used first). A rule file is cached by its path,
-size and modification time, so an edited file is read again.
+size and modification time, so an edited file is read again. Each checker's own memos
+are bounded too (see :mod:`regnotice._check.cache`).
 
 >>> import regnotice
 >>> rules = extract(regnotice.load())
@@ -37,37 +38,50 @@ _LIMIT = 64
 
 
 class _WeakTable:
-    """Values computed from objects, keyed by ``id()``, gone with their object."""
+    """Values computed from objects, keyed by ``id()``, gone with their object: no strong
+    reference to the object is kept, and at most ``limit`` entries (least recently used
+    first out; an entry dropped takes its finalizer with it)."""
 
     def __init__(self, limit: int = _LIMIT) -> None:
         self.limit = limit
-        self.entries: OrderedDict[int, tuple[weakref.ref, object]] = OrderedDict()
+        self.entries: OrderedDict[int, tuple[weakref.ref, object, weakref.finalize]] = OrderedDict()
 
     def get(self, obj, make: Callable):
         key = id(obj)
         entry = self.entries.get(key)
-        if entry is not None and entry[0]() is obj:
-            self.entries.move_to_end(key)
-            return entry[1]
+        if entry is not None:
+            if entry[0]() is obj:
+                self.entries.move_to_end(key)
+                return entry[1]
+            self._forget(key)  # the entry of an object gone, whose id is reused
         value = make(obj)
-        self.entries[key] = (weakref.ref(obj), value)
-        weakref.finalize(obj, self._drop, key)
+        self.entries[key] = (weakref.ref(obj), value, weakref.finalize(obj, self._drop, key))
         while len(self.entries) > self.limit:
-            self.entries.popitem(last=False)
+            self._forget(next(iter(self.entries)))
         return value
+
+    def _forget(self, key: int) -> None:
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            entry[2].detach()
 
     def _drop(self, key: int) -> None:
         entry = self.entries.get(key)
         if entry is not None and entry[0]() is None:  # not an entry of a newer object
             self.entries.pop(key, None)
 
+    def __len__(self) -> int:
+        return len(self.entries)
+
     def clear(self) -> None:
-        self.entries.clear()
+        for key in list(self.entries):
+            self._forget(key)
 
 
 _RULESETS = _WeakTable()  # Notice -> RuleSet
 _CHECKERS = _WeakTable()  # RuleSet -> Checker
 _FILES: OrderedDict[tuple[str, int, int], RuleSet] = OrderedDict()  # (path, size, mtime) -> RuleSet
+_FILE_LIMIT = 8  # rule files kept, least recently used first out
 
 
 def extract(notice: Notice) -> RuleSet:
@@ -85,21 +99,27 @@ def rules_of(rules) -> RuleSet:
     if isinstance(rules, Notice):
         return extract(rules)
     if isinstance(rules, (str, os.PathLike)):
-        return _rule_file(Path(rules))
+        try:
+            path = Path(rules)
+        except TypeError:  # a PathLike of bytes
+            raise RegnoticeError(f"the path of a rule file is a str, not {type(rules).__name__}") from None
+        return _rule_file(path)
     raise RegnoticeError(f"rules must be a Notice, a RuleSet or the path of a rule file, not {type(rules).__name__}")
 
 
 def _rule_file(path: Path) -> RuleSet:
     try:
         stat = path.stat()
-    except OSError:
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    except (OSError, ValueError, RuntimeError):  # missing, unreadable, a NUL in the path, a symlink loop
         return load_rules(path)  # names the file and the problem
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     found = _FILES.get(key)
     if found is None:
         found = _FILES[key] = load_rules(path)
-        while len(_FILES) > 8:
+        while len(_FILES) > _FILE_LIMIT:
             _FILES.popitem(last=False)
+    else:
+        _FILES.move_to_end(key)
     return found
 
 

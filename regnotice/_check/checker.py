@@ -26,12 +26,14 @@ with the duties listed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
 from pydantic import ValidationError
 
 from .._screen.matcher import Screener
 from .._version import __version__
 from ..errors import ActivityError
+from ..yamlio import excerpt
 from ..models import (
     Activity,
     ConditionStatus,
@@ -43,30 +45,86 @@ from ..models import (
     Verdict,
 )
 from ..reading import Reader
+from .cache import LRU
 from .index import Index, Signature, signature
 from .terms import Resolved, Terms
 
 __all__ = ["Checker", "as_activity"]
 
-_CACHE_LIMIT = 65536
+#: The most entries of each memo of a checker (verdicts, resolved activities, exceptions,
+#: nearest rules), least recently used first out: a few MB a checker at most.
+CACHE_SIZE = 4096
+
+
+#: The most terms one list field of an activity (actions, served, holds, lacks, flags)
+#: may hold.
+MAX_TERMS = 1_000
+_FIELDS = tuple(Activity.model_fields)
+_LISTS = ("actions", "served", "holds", "lacks", "flags")
+_EXPECTED = {
+    "string_type": "a string",
+    "tuple_type": "a string or a list of strings",
+    "string_too_long": None,
+}
 
 
 def as_activity(activity) -> Activity:
     """An :class:`Activity` from an Activity or a mapping of its fields; anything else, or
-    a field of the wrong type, is an :class:`~regnotice.errors.ActivityError`."""
+    a field of the wrong type, is an :class:`~regnotice.errors.ActivityError` naming the
+    field and what was expected (never a pydantic or a type error)."""
     if isinstance(activity, Activity):
         return activity
+    allowed = f"(allowed keys: {', '.join(_FIELDS)})"
     if not isinstance(activity, dict):
-        raise ActivityError(f"an activity is a mapping of its fields, not {type(activity).__name__}")
+        if not isinstance(activity, Mapping):
+            raise ActivityError(f"an activity is a mapping of its fields {allowed}, not {_got(activity)}")
+        try:
+            activity = dict(activity)
+        except Exception as exc:  # a mapping whose items cannot be read
+            raise ActivityError(f"an activity mapping that cannot be read ({type(exc).__name__}) {allowed}") from None
+    try:
+        unknown = [key for key in activity if not (isinstance(key, str) and key in Activity.model_fields)]
+    except Exception as exc:  # a key whose comparison fails
+        raise ActivityError(f"an activity whose keys cannot be read ({type(exc).__name__}) {allowed}") from None
+    if unknown:
+        shown = ", ".join(excerpt(k, 40) for k in unknown[:5]) + (f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else "")
+        raise ActivityError(f"unknown key{'s' if len(unknown) > 1 else ''} {shown} {allowed}")
+    if "actor" not in activity:
+        raise ActivityError(f"actor: missing: an activity needs an actor (a party: 'bank', 'financial-institution') {allowed}")
+    for field in _LISTS:
+        value = activity.get(field)
+        if value is None and field in activity:
+            raise ActivityError(f"{field}: expected a string or a list of strings, got null (leave the key out for none)")
+        if field in activity and not isinstance(value, (str, list, tuple)):
+            raise ActivityError(f"{field}: expected a string or a list of strings, got {_got(value)}")
+        if isinstance(value, (list, tuple)) and len(value) > MAX_TERMS:
+            raise ActivityError(f"{field}: at most {MAX_TERMS:,} terms, got {len(value):,}")
     try:
         return Activity.model_validate(activity)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'activity'}: {e['msg'][:200]}" for e in exc.errors(include_url=False, include_input=False)[:10]
-        )
-        raise ActivityError(f"{problems} (allowed keys: {', '.join(Activity.model_fields)})") from None
+        errors = exc.errors(include_url=False)
+        problems = "; ".join(_problem(e) for e in errors[:10])
+        more = f"; and {len(errors) - 10:,} more problems" if len(errors) > 10 else ""
+        raise ActivityError(f"{problems}{more}") from None
     except (RecursionError, ValueError, TypeError) as exc:  # a pathological value pydantic cannot walk
         raise ActivityError(f"an activity that cannot be read: {type(exc).__name__}") from None
+
+
+def _problem(err: dict) -> str:
+    """One pydantic error of an activity: the field, what was expected, what was got."""
+    loc = err["loc"]
+    field = str(loc[0]) + "".join(f"[{part}]" for part in loc[1:]) if loc else "activity"
+    expected = _EXPECTED.get(err["type"])
+    if expected is not None:
+        return f"{field}: expected {expected}, got {_got(err.get('input'))}"
+    return f"{field}: {str(err['msg'])[:200]}"
+
+
+def _got(value) -> str:
+    """What a value is, in a few words: ``null``, ``int 5``, ``list [1, 2]``."""
+    if value is None:
+        return "null"
+    return f"{type(value).__name__} {excerpt(value, 40)}"
 
 
 class Checker:
@@ -97,10 +155,11 @@ class Checker:
         self.obligation_index = Index(self.obligations)
         self.consequence_index = Index(self.consequences)
         self._screeners: dict[int, object] = {}
-        self._resolved: dict[tuple, tuple[Resolved, Activity]] = {}
-        self._exception_memo: dict[tuple, tuple[ExceptionConsidered, list[str]]] = {}
-        self._nearest_memo: dict[tuple, tuple[Receipt, ...]] = {}
-        self._verdicts: dict[tuple, Verdict] = {}
+        # memos, bounded (least recently used first out)
+        self._resolved = LRU(CACHE_SIZE)  # terms -> (Resolved, Activity)
+        self._exception_memo = LRU(CACHE_SIZE)  # (exception, holds, lacks) -> (ExceptionConsidered, missing)
+        self._nearest_memo = LRU(CACHE_SIZE)  # facts -> nearest receipts
+        self._verdicts = LRU(CACHE_SIZE)  # terms -> Verdict
 
     # ---------------------------------------------------------------- terms
     def resolve(self, activity: Activity) -> tuple[Resolved, Activity]:
@@ -111,8 +170,7 @@ class Checker:
         if found is None:
             facts = self.terms.resolve(activity)
             found = (facts, _resolved_activity(facts))
-            if len(self._resolved) < _CACHE_LIMIT:
-                self._resolved[key] = found
+            self._resolved.put(key, found)
         return found
 
     # ---------------------------------------------------------------- matching
@@ -165,8 +223,7 @@ class Checker:
             found = self._exception_memo.get(key)
             if found is None:
                 found = self._exception(exc, facts)
-                if len(self._exception_memo) < _CACHE_LIMIT:
-                    self._exception_memo[key] = found
+                self._exception_memo.put(key, found)
             result, miss = found
             considered.append(result)
             permitted = permitted or result.applies
@@ -226,8 +283,7 @@ class Checker:
             found = self._verdicts.get(key)
             if found is None:
                 found = self._check(activity)
-                if len(self._verdicts) < _CACHE_LIMIT:
-                    self._verdicts[key] = found
+                self._verdicts.put(key, found)
             return found
         return self._check(activity)
 
@@ -341,8 +397,7 @@ class Checker:
         found = self._nearest_memo.get(key)
         if found is None:
             found = self._rank(facts, n)
-            if len(self._nearest_memo) < _CACHE_LIMIT:
-                self._nearest_memo[key] = found
+            self._nearest_memo.put(key, found)
         return found
 
     def _rank(self, facts: Resolved, n: int) -> tuple[Receipt, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..agencies import Registry
+from .cache import LRU
 
 __all__ = ["Signature", "Index", "signature"]
 
@@ -62,15 +63,14 @@ class Index:
     """Signatures by action and by party: a check tries only the rules its actions and its
     actor could fire, in rule order (memoised on the actor's kinds and the actions)."""
 
-    def __init__(self, signatures: list[Signature], cache_limit: int = 65536) -> None:
+    def __init__(self, signatures: list[Signature], cache_limit: int = 4096) -> None:
         self.all = signatures
         self.order = {id(sig): i for i, sig in enumerate(signatures)}
         self.by_action: dict[str, list[Signature]] = {}
         self.by_party: dict[str, list[Signature]] = {}
         self.any_action = [sig for sig in signatures if sig.actions is None]
         self.any_party = [sig for sig in signatures if sig.parties is None]
-        self._cache: dict[tuple[frozenset[str], frozenset[str]], list[Signature]] = {}
-        self._limit = cache_limit
+        self._cache = LRU(cache_limit)  # (kinds, actions) -> candidates, least recently used first out
         for sig in signatures:
             for a in sig.actions or ():
                 self.by_action.setdefault(a, []).append(sig)
@@ -82,8 +82,7 @@ class Index:
         found = self._cache.get(key)
         if found is None:
             found = self._candidates(kinds, actions)
-            if len(self._cache) < self._limit:
-                self._cache[key] = found
+            self._cache.put(key, found)
         return found
 
     def _candidates(self, kinds: frozenset[str], actions: frozenset[str]) -> list[Signature]:

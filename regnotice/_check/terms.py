@@ -18,12 +18,15 @@ from typing import NamedTuple
 from ..errors import UnknownTerm
 from ..reading import Reader
 from ..suggest import hint
+from .cache import LRU
 
 __all__ = ["Terms", "Resolved"]
 
 # No phrase of the vocabulary is longer than this; a longer term is unknown at once.
 _LONGEST_TERM = 200
-_MEMO_LIMIT = 65536
+#: The most words (of every field together) a checker remembers the ids of, least
+#: recently used first out. A word that names nothing is not remembered.
+MEMO_SIZE = 16384
 
 
 class Resolved(NamedTuple):
@@ -52,19 +55,16 @@ class Terms:
         self.reader = reader
         self.lexicon = reader.lexicon
         self.registry = reader.registry
-        self._memo: dict[tuple[str, str], object] = {}
+        self._memo = LRU(MEMO_SIZE)  # (field, word) -> ids
         self._kinds: dict[str, frozenset[str]] = {}
 
     # ------------------------------------------------------------------ single words
     def _cached(self, what: str, term: str, fn):
         key = (what, term)
-        try:
-            return self._memo[key]
-        except KeyError:
-            pass
-        found = fn(term)
-        if len(self._memo) < _MEMO_LIMIT:
-            self._memo[key] = found
+        found = self._memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = fn(term)  # an unknown word raises: it is never kept
+            self._memo.put(key, found)
         return found
 
     def party(self, term: str, what: str = "actor") -> str:
@@ -281,6 +281,7 @@ class Terms:
 
 
 _NONE: frozenset[str] = frozenset()
+_MISSING = object()
 
 
 def _uncovered(reader: Reader, term: str, matches) -> bool:
