@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_robust import mutate, random_activity  # noqa: E402
+from bench_robust import measure, mutate, random_activity  # noqa: E402
 
 import regnotice  # noqa: E402
 
@@ -142,21 +142,9 @@ def run_one(entry: str, count: int, seed: int) -> dict:
     for item in inputs(entry, random.Random(seed), count):
         str(item).split()
     baseline = time.perf_counter() - baseline
-    slowest, slowest_item, escapes, example, n = 0.0, "", 0, "", 0
     start = time.perf_counter()
-    for item in inputs(entry, random.Random(seed), count):  # made one at a time: the peak is the entry's
-        n += 1
-        t = time.perf_counter()
-        try:
-            fn(item)
-        except regnotice.RegnoticeError:
-            pass
-        except Exception as exc:  # noqa: BLE001 - counted: none should escape
-            escapes += 1
-            example = example or f"{type(exc).__name__}: {str(exc)[:160]} <- {str(item)[:80]!r}"
-        took = time.perf_counter() - t
-        if took > slowest:
-            slowest, slowest_item = took, f"{str(item)[:60]!r} ({len(str(item)):,} chars)"
+    slowest, escapes, example, item, n = measure(fn, inputs(entry, random.Random(seed), count))  # made one at a time
+    slowest_item = f"{str(item)[:60]!r} ({len(str(item)):,} chars)"
     total = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {

@@ -45,8 +45,18 @@ def random_activity(rnd: random.Random) -> dict:
 
 
 def worst(fn, items) -> tuple[float, int, str]:
-    slowest, escaped, example = 0.0, 0, ""
+    """The slowest call of ``fn`` over ``items`` (ms), the escapes (exceptions that are no
+    RegnoticeError) and the first of them."""
+    slowest, escaped, example, _, _ = measure(fn, items)
+    return slowest * 1000, escaped, example
+
+
+def measure(fn, items) -> tuple[float, int, str, object, int]:
+    """(slowest call in s, escapes, the first escape, the slowest item, calls) over ``items``
+    (any iterable: made one at a time)."""
+    slowest, escaped, example, slowest_item, n = 0.0, 0, "", None, 0
     for item in items:
+        n += 1
         start = time.perf_counter()
         try:
             fn(item)
@@ -54,10 +64,11 @@ def worst(fn, items) -> tuple[float, int, str]:
             pass
         except Exception as exc:  # noqa: BLE001 - counted: none should escape
             escaped += 1
-            example = f"{type(exc).__name__}: {exc}"[:200]
+            example = example or f"{type(exc).__name__}: {str(exc)[:160]} <- {str(item)[:80]!r}"
         took = time.perf_counter() - start
-        slowest = max(slowest, took)
-    return slowest * 1000, escaped, example
+        if took > slowest:
+            slowest, slowest_item = took, item
+    return slowest, escaped, example, slowest_item, n
 
 
 def mutate(text: str, rnd: random.Random) -> str:

@@ -197,3 +197,28 @@ def time_limit(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+def run_regnotice(*args: str, cwd: Path | None = None, stdin: str | None = None, timeout: float = 120, limit_mb: int | None = None):
+    """``python -m regnotice ARGS`` in a real process (text I/O in UTF-8), optionally under
+    an address-space limit of ``limit_mb``."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    def limits() -> None:
+        if limit_mb:
+            resource.setrlimit(resource.RLIMIT_AS, (limit_mb << 20, limit_mb << 20))
+
+    return subprocess.run(
+        [sys.executable, "-m", "regnotice", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        input=stdin,
+        cwd=cwd,
+        timeout=timeout,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        preexec_fn=limits,
+    )

@@ -5,14 +5,13 @@ a few subprocess runs for what only a real process shows (``python -m``, traceba
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import run_regnotice
 from typer.testing import CliRunner
 
 import regnotice
@@ -43,16 +42,7 @@ def run(*args: str):
 
 
 def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "regnotice", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        env=env,
-        timeout=120,
-    )
+    return run_regnotice(*args, cwd=cwd)
 
 
 # --- clause ---------------------------------------------------------------------------

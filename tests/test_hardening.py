@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_regnotice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -40,24 +41,6 @@ def run(*args: str, input: str | None = None):
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
     return result
-
-
-def process(*args: str, cwd: Path | None = None, stdin: str | None = None, timeout: float = 120, limit_mb: int | None = None):
-    def limits() -> None:
-        if limit_mb:
-            resource.setrlimit(resource.RLIMIT_AS, (limit_mb << 20, limit_mb << 20))
-
-    return subprocess.run(
-        [sys.executable, "-m", "regnotice", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        input=stdin,
-        cwd=cwd,
-        timeout=timeout,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        preexec_fn=limits,
-    )
 
 
 # ----------------------------------------------------------------- the exit-code contract
@@ -166,7 +149,7 @@ def test_parse_has_a_text_outline():
 
 
 def test_version_in_a_real_process(tmp_path):
-    proc = process("--version", cwd=tmp_path)
+    proc = run_regnotice("--version", cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout.strip() == f"regnotice {regnotice.__version__}"
 
 
