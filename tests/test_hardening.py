@@ -140,6 +140,22 @@ def test_a_dash_reads_standard_input(verb):
     assert result.stdout.replace('"<stdin>"', '"SEED"') == piped.stdout.replace(json.dumps(str(SEED)), '"SEED"')
 
 
+@pytest.mark.parametrize(
+    ("args", "stdin", "code", "words"),
+    [
+        (["check", "-"], ACTIVITY_PROHIBITED, 1, ["1 prohibited"]),
+        (["validate", "-"], (ROOT / "rules" / "yinfa-2026-42.yaml").read_text(encoding="utf-8"), 0, ["ok: -"]),
+        (["validate", "-"], "notice: x\ncolour: red\n", 2, ["colour"]),
+        (["screen", "-i", "-"], "name\nAcme Stablecoin Ltd\n", 1, ['"line": 2', "1 with hits"]),
+    ],
+)
+def test_every_file_argument_reads_standard_input_for_a_dash(args, stdin, code, words):
+    result = run(*args, input=stdin)
+    assert result.exit_code == code, result.output
+    for w in words:
+        assert w in result.output
+
+
 def test_parse_has_a_text_outline():
     result = run("parse", str(SEED), "-f", "text")
     assert result.exit_code == 0
