@@ -87,6 +87,7 @@ def output_error(path: str | os.PathLike, exc: OSError) -> OutputError:
         errno.EROFS: "the file system is read-only",
         errno.ENOSPC: "no space left on the device",
         errno.EDQUOT: "disk quota exceeded",
+        errno.EFBIG: "the file would exceed the size allowed (a file-size limit or a full file system)",
         errno.EISDIR: "it is a directory",
         errno.ENOTDIR: "a part of the path is not a directory",
         errno.EEXIST: "it exists and is not a directory",

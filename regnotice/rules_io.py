@@ -483,7 +483,9 @@ def _key_problems(root: yaml.Node | None, name: str) -> list[str]:
 
 
 def _duplicate_ids(ruleset: RuleSet, root: yaml.Node | None, name: str) -> list[str]:
-    """A problem for each rule whose id an earlier rule has, naming both lines."""
+    """A problem for each rule whose id an earlier rule has, and for each that gives its
+    clause ordinal another marker than an earlier rule does (two clauses of one ordinal),
+    naming both lines."""
     first: dict[str, int] = {}
     found = _Counted()
     index = _Index()
@@ -494,11 +496,23 @@ def _duplicate_ids(ruleset: RuleSet, root: yaml.Node | None, name: str) -> list[
         item = items[i] if i < len(items) else None
         return _key_line(item, "id", index) or (item.start_mark.line + 1 if item is not None else 1)
 
+    marked: dict[int, int] = {}  # clause ordinal -> the first rule that gives it a marker
     for i, rule in enumerate(ruleset.rules):
         j = first.setdefault(rule.id, i)
         if j != i:
             line = line_of(i)
             found.add(line, lambda: f"{name}:{line}: rules[{i}]: duplicate rule id {excerpt(rule.id)} (first at line {line_of(j)}, rules[{j}])")
+        if rule.clause == 0:  # the preamble and the closing paragraph share ordinal 0
+            continue
+        k = marked.setdefault(rule.clause, i)
+        other = ruleset.rules[k]
+        if other.marker != rule.marker:  # one ordinal, two clauses: a duplicated clause ordinal
+            line = line_of(i)
+            found.add(
+                line,
+                lambda: f"{name}:{line}: rules[{i}]: clause {rule.clause} is marked {excerpt(rule.marker)} here but "
+                f"{excerpt(other.marker)} at line {line_of(k)} (rules[{k}]); one ordinal names one clause",
+            )
     return found.messages(name)
 
 

@@ -320,6 +320,24 @@ def test_screen_out_killed_at_random_moments_is_complete_or_absent(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.jsonl"]
 
 
+def test_a_full_disk_is_an_output_failure_in_one_line_and_the_old_export_stays(tmp_path):
+    """The disk filling up half-way, as a file-size limit on the process: exit 3, one line,
+    and the rule files of the last export unchanged."""
+    out = tmp_path / "rules"
+    write_files_atomic(out, {"yinfa-2026-42.yaml": "old\n", "schema.json": "old\n"})
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))  # the rule file is about 80 kB
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "regnotice", "export", "-o", str(out)], capture_output=True, text=True, timeout=120, preexec_fn=small_files
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "cannot write" in proc.stderr and "Traceback" not in proc.stderr
+    assert {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()} == {"yinfa-2026-42.yaml": "old\n", "schema.json": "old\n"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rules"]
+
+
 # ------------------------------------------------------------------- bounded hostile work
 
 

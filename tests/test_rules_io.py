@@ -69,13 +69,17 @@ def builds(model: type[BaseModel]) -> st.SearchStrategy:
 
 
 def unique_ids(rules: tuple) -> tuple:
-    """The rules with every id made unique (a rule file holds each id once)."""
+    """The rules with every id made unique (a rule file holds each id once), and one
+    marker per clause ordinal (the first rule's: one ordinal names one clause)."""
     seen: set[str] = set()
+    markers: dict[int, str] = {}
     out = []
     for n, rule in enumerate(rules):
         ident = rule.id if rule.id not in seen else f"{rule.id}#{n}"
         seen.add(ident)
-        out.append(rule if ident == rule.id else rule.model_copy(update={"id": ident}))
+        marker = rule.marker if rule.clause == 0 else markers.setdefault(rule.clause, rule.marker)
+        update = {k: v for k, v in (("id", ident), ("marker", marker)) if v != getattr(rule, k)}
+        out.append(rule.model_copy(update=update) if update else rule)
     return tuple(out)
 
 
