@@ -212,22 +212,24 @@ def _outline(notice) -> str:
 @app.command("index", hidden=True)
 @_handled
 def index_command(
-    check: Annotated[bool, typer.Option("--check", help="Exit 1 when the index is stale.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when the index or the rules snapshot is stale.")] = False,
 ) -> None:
-    """Rebuild the clause index of the bundled notice (for maintainers)."""
-    from .bundled import bundled_notice
+    """Rebuild the clause index and the rules snapshot of the bundled notice (for maintainers)."""
+    from .bundled import SNAPSHOT_FILE, bundled_notice, dump_snapshot
     from .index import INDEX_FILE, build_index, dump_index
     from .io import write_atomic
 
-    fresh = dump_index(build_index(bundled_notice()))
+    fresh = {INDEX_FILE: dump_index(build_index(bundled_notice())), SNAPSHOT_FILE: dump_snapshot()}
     if check:
-        current = INDEX_FILE.read_text(encoding="utf-8") if INDEX_FILE.exists() else ""
-        if current != fresh:
-            typer.echo(f"{INDEX_FILE} is stale: run 'regnotice index'", err=True)
-            raise typer.Exit(1)
+        stale = [path for path, text in fresh.items() if (path.read_text(encoding="utf-8") if path.exists() else "") != text]
+        for path in stale:
+            typer.echo(f"{path} is stale: run 'regnotice index'", err=True)
+        if stale:
+            raise typer.Exit(EXIT_VIOLATIONS)
         return
-    write_atomic(INDEX_FILE, fresh)
-    typer.echo(f"wrote {INDEX_FILE}")
+    for path, text in fresh.items():
+        write_atomic(path, text)
+        typer.echo(f"wrote {path}")
 
 
 @app.command("schema")
@@ -283,10 +285,10 @@ def export(
     ),
 ) -> None:
     """Extract the rules of the bundled notice and write them as YAML, with their schema."""
-    from .bundled import bundled_rules
+    from .bundled import live_rules
     from .rules_io import write_rules
 
-    for path in write_rules(bundled_rules(), out):
+    for path in write_rules(live_rules(), out):  # extracted now, not the prebuilt snapshot
         typer.echo(f"wrote {path}")
 
 
@@ -320,17 +322,22 @@ def rules(
             known = [*reg.agencies, *reg.parties]
             raise typer.BadParameter(f"unknown agency {_bounded(repr(agency))}{_close(agency, known)}", param_hint="--agency")
         agency = found
-    from .bundled import bundled_notice, bundled_rules
+    from .bundled import bundled_rules
 
     if file is None:
-        parsed, selected = None, bundled_rules().rules  # read from rules/, no parse
+        parsed, selected = None, bundled_rules().rules  # the prebuilt snapshot, no parse
     else:
         from .pipeline import extract
 
         parsed = _notice(file)
         selected = extract(parsed).rules
     if clause is not None:
-        ordinal = (parsed or bundled_notice()).clause(clause).ordinal
+        if parsed is None:  # the bundled notice: its clause index, no parse
+            from .index import find_clause, load_index
+
+            ordinal = find_clause(load_index(), clause)["ordinal"]
+        else:
+            ordinal = parsed.clause(clause).ordinal
         selected = tuple(r for r in selected if r.clause == ordinal)
     selected = [r for r in selected if (kind is None or r.kind == kind) and (agency is None or agency in mentions(r))]
     if format is not TextFormat.text:

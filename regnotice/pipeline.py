@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Callable
 
 from ._check.checker import Checker
-from ._extract import extract_rules
 from .errors import RegnoticeError
 from .models import Notice, RuleSet, Verdict
 from .reading import reader
@@ -89,6 +88,8 @@ def extract(notice: Notice) -> RuleSet:
     once per notice object)."""
     if not isinstance(notice, Notice):
         raise RegnoticeError(f"extract() needs a Notice (from regnotice.parse or regnotice.load), not {type(notice).__name__}")
+    from ._extract import extract_rules  # imported when a notice is extracted: Lark and the sentence grammar
+
     return _RULESETS.get(notice, extract_rules)
 
 

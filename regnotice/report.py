@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from .agencies import registry
 from .models import Notice
-from ._extract.rules import sentence_groups
 from .pipeline import extract
 
 __all__ = ["ClauseCoverage", "Coverage", "coverage", "agency_matrix", "summarise", "mentions", "ROLES"]
@@ -76,6 +75,8 @@ def coverage(notice: Notice) -> Coverage:
                     unresolved.append(part.text)
         for part in getattr(rule, "unresolved", ()):
             phrases.append((rule.id, part.text))
+    from ._extract.rules import sentence_groups  # the extractor's own grouping (imports Lark: only for coverage)
+
     rows = []
     for _, ordinal, marker, sentences in sentence_groups(notice):
         missed = tuple(s.text for s in sentences if not (by_sentence.get((ordinal, s.span.start), set()) & _MODELLING))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -311,6 +312,29 @@ def test_clause_index_is_fresh():
     fresh = index.dump_index(index.build_index(regnotice.load()))
     committed = index.INDEX_FILE.read_text(encoding="utf-8")
     assert fresh == committed, "regnotice/clause_index.json is stale: run 'regnotice index'"
+
+
+def test_the_rules_snapshot_is_fresh_and_equals_a_live_extraction_and_the_rule_file():
+    """Verbs read the bundled rules from a prebuilt snapshot, not by parsing: it must be
+    what a parse and extraction give now, and what rules/ holds."""
+    from regnotice.bundled import SNAPSHOT_FILE, bundled_rules, dump_snapshot, live_rules
+
+    assert SNAPSHOT_FILE.read_text(encoding="utf-8") == dump_snapshot(), "regnotice/bundled_rules.json is stale: run 'regnotice index'"
+    assert bundled_rules() == live_rules()
+    assert bundled_rules() == regnotice.load_rules(ROOT / "rules" / "yinfa-2026-42.yaml")
+
+
+def test_a_cold_rule_verb_does_not_parse_the_bundled_notice(tmp_path):
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from regnotice.cli import app\n"
+        "for args in (['rules', '--clause', 'IX'], ['screen', 'Acme Stablecoin Ltd']):\n"
+        "    CliRunner().invoke(app, args)\n"
+        "print('lark' in sys.modules, 'regnotice.parsing' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.stdout.split() == ["False", "False"], proc.stdout + proc.stderr
 
 
 def test_index_check_command_agrees():

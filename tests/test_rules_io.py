@@ -367,10 +367,10 @@ def test_cli_validate_missing_file(tmp_path):
 
 
 def test_cli_export_with_a_stub_extractor(tmp_path, monkeypatch):
-    import regnotice.bundled
+    import regnotice.pipeline
 
     seen = []
-    monkeypatch.setattr(regnotice.bundled, "extract", lambda notice: seen.append(notice) or sample_ruleset())
+    monkeypatch.setattr(regnotice.pipeline, "extract", lambda notice: seen.append(notice) or sample_ruleset())
     result = run("export", "--out", str(tmp_path / "rules"))
     assert result.exit_code == 0, result.output
     written = [tmp_path / "rules" / "yinfa-2026-42.yaml", tmp_path / "rules" / "schema.json"]
