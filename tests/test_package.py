@@ -32,6 +32,7 @@ REQUIRED_IN_WHEEL = [
     "regnotice/_data/grammars/notice.lark",
     "regnotice/_data/seeds/000_f9843fba284d51a1.txt",
     "regnotice/clause_index.json",
+    "regnotice/bundled_rules.json",
     "regnotice/agencies.yaml",
     "regnotice/lexicon.yaml",
     "regnotice/docnumbers.yaml",
