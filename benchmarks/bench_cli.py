@@ -1,7 +1,7 @@
 """Cold start of the CLI: a fresh process per run.
 
 Compares ``regnotice clause IX`` (through ``python -m regnotice`` and through the
-console script) against a minimal typer app with one subcommand that prints a constant
+console script), ``rules --clause IX``, ``screen TEXT`` and ``check FILE`` against a minimal typer app with one subcommand that prints a constant
 (the floor any typer CLI pays), plus bare ``python -c pass`` for reference. The
 commands are interleaved (one run of each, N rounds) so drift hits all alike; one
 untimed warm-up round first compiles the bytecode caches.
@@ -67,8 +67,13 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         app_file = Path(tmp) / "minimal_typer_app.py"
         app_file.write_text(MINIMAL_APP, encoding="utf-8")
+        activity = Path(tmp) / "activity.yaml"
+        activity.write_text("- actor: bank\n  actions: [account-opening]\n", encoding="utf-8")
         commands: dict[str, list[str]] = {
             "python -m regnotice clause IX": [sys.executable, "-m", "regnotice", "clause", "IX"],
+            "python -m regnotice rules --clause IX": [sys.executable, "-m", "regnotice", "rules", "--clause", "IX"],
+            "python -m regnotice screen TEXT": [sys.executable, "-m", "regnotice", "screen", "Acme Plain Trading Ltd"],
+            "python -m regnotice check FILE": [sys.executable, "-m", "regnotice", "check", str(activity)],
         }
         script = console_script()
         if script:
