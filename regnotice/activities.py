@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .errors import ActivityError, ActivityFileError, RuleFileError
 from .models import Activity, Verdict
-from .yamlio import excerpt, gc_paused, load_yaml_node, read_yaml_text
+from .collector import gc_paused
+from .yamlio import excerpt, load_yaml_node, read_yaml_text
 
 __all__ = ["load_activities", "verdict_schema"]
 

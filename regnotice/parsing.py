@@ -19,9 +19,7 @@ closing sentence), so the two cannot disagree on what those look like.
 
 from __future__ import annotations
 
-import gc
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -31,6 +29,7 @@ from .errors import InputError, InvalidReference, NoticeNotFound, NoticeSyntaxEr
 from .front import find_doc_numbers, read_front_matter
 from .grammar import notice_parser, terminal_regex
 from .layout import layout_words, names_kind, opens_subject, signature_regex
+from .collector import gc_paused
 from .lines import LineIndex
 from .normalise import normalise
 from .models import Anomaly, Clause, Notice, Span
@@ -655,30 +654,10 @@ def _notices(text: str, source: str | None, max_size: int | None = None) -> Iter
         yield _parse_region(text, view, region, source, notes.get(region.start, []), lines)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while a text is parsed, and resumed after it
-    if it was running (another thread's pause is left to that thread).
-
-    A parse allocates some 20 objects a line and frees none until it returns, and nothing
-    it builds is cyclic: the collector's passes during a parse find nothing, and its full
-    passes, each over every object alive, made a big parse superlinear (2.5 times slower at
-    20,000 items; 10-20 % on the 20 kB notice).
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def parse_all(text: str, source: str | None = None, *, max_size: int | None = None) -> list[Notice]:
     """Every distinct notice in ``text``, in order. Identical copies are parsed once
     and reported in the ``anomalies`` of the notice they copy."""
-    with _gc_paused():
+    with gc_paused():
         return list(_notices(text, source, max_size))
 
 
@@ -694,5 +673,5 @@ def parse(text: str, source: str | None = None, *, max_size: int | None = None) 
     A text over ``max_size`` characters (default :data:`MAX_TEXT`, 20 million) is an
     :class:`~regnotice.errors.InputError` before any work.
     """
-    with _gc_paused():
+    with gc_paused():
         return next(_notices(text, source, max_size))

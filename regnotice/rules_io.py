@@ -60,7 +60,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from .errors import RuleFileError
 from .io import write_files_atomic
 from .models import RuleSet
-from .yamlio import compose_yaml_text, construct_yaml, excerpt, gc_paused, read_yaml_text
+from .collector import gc_paused
+from .yamlio import compose_yaml_text, construct_yaml, excerpt, read_yaml_text
 
 __all__ = [
     "MODELINE",

@@ -30,14 +30,12 @@ regnotice.errors.RuleFileError: deep.yaml:1:67: mappings and sequences nested mo
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import reprlib
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 from yaml.events import (
@@ -51,6 +49,7 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .collector import gc_paused
 from .errors import RuleFileError
 
 __all__ = [
@@ -64,7 +63,6 @@ __all__ = [
     "construct_yaml",
     "read_yaml_text",
     "excerpt",
-    "gc_paused",
 ]
 
 #: The largest YAML file (in bytes; for a text, in characters) that is read at all.
@@ -292,22 +290,6 @@ def _anchor(anchors: dict[str, Node], event: Any, node: Node, name: str) -> None
         first = anchors[anchor].start_mark.line + 1
         raise RuleFileError(f"{_where(name, event.start_mark)}: duplicate anchor &{_cut(anchor)} (first at line {first})")
     anchors[anchor] = node
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while YAML is read and checked, and resumed
-    after it if it was running. Reading allocates a few objects a node and frees none
-    until it returns, and nothing it builds is cyclic: the collector's full passes, each
-    over every object alive, would make reading a big file superlinear."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def compose_yaml_text(text: str, name: str = "<yaml>", loader: type | None = None, max_nodes: int | None = None) -> Node | None:
