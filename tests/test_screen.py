@@ -411,3 +411,36 @@ def test_terms_alike_but_for_case_cite_the_first_as_the_pattern_does():
     for text in ("S", "s S", "ſ"):
         expected = [(s.terms[m.lastindex - 1], m.start(), m.end()) for m in s.pattern.finditer(text)]
         assert [(h.term, h.start, h.end) for h in s.screen(text)] == expected
+
+
+NAMES_FOR_WORKERS = ["Acme Stablecoin Ltd", "Rwanda Coffee", "RWA-backed Holdings", "Plain Trading Co", "虚拟货币交易有限公司"]
+
+
+def _hits_in_a_worker(args):
+    screener_, name = args
+    return [(h.term, h.start, h.end, h.rule_id) for h in screener_.screen(name)]
+
+
+@pytest.mark.parametrize("field", ["name", "business_scope", "ad"])
+def test_a_screener_pickles_with_the_standard_library_and_screens_the_same(field):
+    import pickle
+
+    from regnotice.screening import screener
+
+    original = screener(field)
+    copy = pickle.loads(pickle.dumps(original))
+    assert copy.terms == original.terms and copy.cite == original.cite
+    for name in NAMES_FOR_WORKERS:
+        assert copy.screen(name) == original.screen(name)
+
+
+def test_a_screener_ships_to_a_process_pool():
+    import multiprocessing
+
+    from regnotice.screening import screener
+
+    s = screener("name")
+    expected = [_hits_in_a_worker((s, n)) for n in NAMES_FOR_WORKERS]
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        assert pool.map(_hits_in_a_worker, [(s, n) for n in NAMES_FOR_WORKERS]) == expected
+    assert any(expected)

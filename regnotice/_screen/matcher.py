@@ -229,7 +229,7 @@ class Screener:
     start with it.
     """
 
-    __slots__ = ("terms", "cite", "also", "pattern", "anchors", "screen")
+    __slots__ = ("terms", "cite", "also", "spellings", "pattern", "anchors", "screen")
 
     def __init__(
         self,
@@ -243,6 +243,8 @@ class Screener:
         self.terms = tuple(terms)
         self.cite = cite
         self.also = tuple(also)
+        # the spellings of these terms only: what a copy in another process is rebuilt from
+        self.spellings = {t: dict(spellings[t]) for t in self.terms if t in spellings}
         alternatives, stems = [], []
         for term in self.terms:
             term_alternatives, term_stems = _term_pattern(term, spellings.get(term, {}))
@@ -327,6 +329,11 @@ class Screener:
         they cite ``rule`` itself."""
         refs = [RuleRef.of(r) for r in (cite or (rule,))]
         return cls(rule.terms, refs[0], refs[1:], spellings)
+
+    def __reduce__(self):
+        """Pickled as what it is built from, and rebuilt on loading: a screener ships to
+        ``multiprocessing``, Dask or Spark workers with the standard library's pickle."""
+        return (Screener, (self.terms, self.cite, self.also, self.spellings))
 
     def __repr__(self) -> str:
         return f"Screener(terms={self.terms!r}, cite={self.cite.rule_id!r}, anchors={self.anchors!r})"
