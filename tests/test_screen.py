@@ -444,3 +444,24 @@ def test_a_screener_ships_to_a_process_pool():
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         assert pool.map(_hits_in_a_worker, [(s, n) for n in NAMES_FOR_WORKERS]) == expected
     assert any(expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "term", "text"),
+    [
+        ("ＲＷＡ科技有限公司", "RWA", "ＲＷＡ"),  # full-width forms, folded as NFKC folds them
+        ("Ｓｔａｂｌｅｃｏｉｎ Ltd", "stablecoin", "Ｓｔａｂｌｅｃｏｉｎ"),
+        ("虛擬貨幣交易有限公司", "virtual currency", "虛擬貨幣"),  # traditional Chinese
+        ("穩定幣服務", "stablecoin", "穩定幣"),
+        ("現實世界資產代幣化平台", "real-world asset tokenization", "現實世界資產代幣化"),
+    ],
+)
+def test_full_width_and_traditional_spellings_are_hits_with_spans_into_the_original(name, term, text):
+    (hit,) = regnotice.screen(name)
+    assert (hit.term, hit.text) == (term, text)
+    assert name[hit.start : hit.end] == hit.text
+
+
+@pytest.mark.parametrize("name", ["ｒｗａｎｄａ Coffee", "Ｐｌａｉｎ Trading", "穩定發展有限公司"])
+def test_folding_finds_no_look_alike_words(name):
+    assert regnotice.screen(name) == ()

@@ -6,6 +6,7 @@ whole-word acronyms) and the speed design.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -192,7 +193,7 @@ def _fast(anchors: tuple[str, ...] | None, slow_ascii: Callable, slow: Callable)
     The ``in`` tests are inlined in one generated function (a loop over the anchors
     costs about a third more); the anchors are string literals made by ``repr``."""
     if anchors is None:
-        return slow
+        return _folding(slow, slow)
     # No anchors: no spelling can match ASCII text (no terms, or only Chinese ones).
     absent = " and ".join(f"{a!r} not in low" for a in anchors) or "True"
     source = (
@@ -202,11 +203,31 @@ def _fast(anchors: tuple[str, ...] | None, slow_ascii: Callable, slow: Callable)
         f"        if {absent}:\n"
         "            return ()\n"
         "        return slow_ascii(text, low)\n"
-        "    return slow(text)\n"
+        "    return folded(text)\n"
     )
-    namespace: dict = {"slow_ascii": slow_ascii, "slow": slow}
+    namespace: dict = {"slow_ascii": slow_ascii}
     exec(compile(source, "<regnotice.screening>", "exec"), namespace)
+    namespace["folded"] = _folding(namespace["screen"], slow)
     return namespace["screen"]
+
+
+# Full-width forms of ASCII (U+FF01..FF5E) and the ideographic space, folded one
+# character for one, as NFKC folds them: "ＲＷＡ科技" screens as "RWA科技".
+_FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def _folding(screen: Callable, slow: Callable) -> Callable:
+    """``slow`` for a text with no full-width forms; otherwise ``screen`` of its folded
+    copy (the same length, so every span is a span of the original), each hit's text
+    taken from the original."""
+
+    def folded(text: str) -> tuple:
+        flat = text.translate(_FULL_WIDTH)
+        if flat == text:
+            return slow(text)
+        return tuple(dataclasses.replace(h, text=text[h.start : h.end]) for h in screen(flat))
+
+    return folded
 
 
 class Screener:
