@@ -39,6 +39,7 @@ REQUIRED_IN_WHEEL = [
     "regnotice/layout.yaml",
     "regnotice/cues.yaml",
     "regnotice/terms.yaml",
+    "regnotice/lookalikes.yaml",
     "regnotice/_data/rules/verdict.schema.json",
     "regnotice/_data/rules/lexicon.schema.json",
     "regnotice/_data/grammars/rules.lark",

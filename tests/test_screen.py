@@ -292,7 +292,10 @@ def test_any_screener_finds_what_its_pattern_finds(terms, filler):
     s = Screener(terms, REF, spellings={})
     for text in (filler, " ".join(terms) + filler, filler.join(terms).upper()):
         expected = [(s.terms[m.lastindex - 1], m.start(), m.end()) for m in s.pattern.finditer(text)]
-        assert [(h.term, h.start, h.end) for h in s.screen(text)] == expected
+        hits = s.screen(text)
+        # as written: exactly the pattern's matches; besides them, only look-alikes ("Café" for "cafe")
+        assert [(h.term, h.start, h.end) for h in hits if not h.lookalike] == expected
+        assert all(text[h.start : h.end] == h.text for h in hits)
 
 
 # --- what a hit cites ------------------------------------------------------------------
@@ -410,7 +413,10 @@ def test_terms_alike_but_for_case_cite_the_first_as_the_pattern_does():
     s = Screener(["ſ", "S"], REF, spellings={})
     for text in ("S", "s S", "ſ"):
         expected = [(s.terms[m.lastindex - 1], m.start(), m.end()) for m in s.pattern.finditer(text)]
-        assert [(h.term, h.start, h.end) for h in s.screen(text)] == expected
+        hits = s.screen(text)
+        # as written: exactly the pattern's matches; besides them, only look-alikes ("Café" for "cafe")
+        assert [(h.term, h.start, h.end) for h in hits if not h.lookalike] == expected
+        assert all(text[h.start : h.end] == h.text for h in hits)
 
 
 NAMES_FOR_WORKERS = ["Acme Stablecoin Ltd", "Rwanda Coffee", "RWA-backed Holdings", "Plain Trading Co", "虚拟货币交易有限公司"]
@@ -465,3 +471,26 @@ def test_full_width_and_traditional_spellings_are_hits_with_spans_into_the_origi
 @pytest.mark.parametrize("name", ["ｒｗａｎｄａ Coffee", "Ｐｌａｉｎ Trading", "穩定發展有限公司"])
 def test_folding_finds_no_look_alike_words(name):
     assert regnotice.screen(name) == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "term"),
+    [
+        ("Сrypto Asset Ltd", "crypto asset"),  # a Cyrillic С
+        ("Ѕtablecoin Partners", "stablecoin"),  # a Cyrillic Ѕ
+        ("RWΑ Holdings", "RWA"),  # a Greek Alpha
+        ("Stablecoín Ltd", "stablecoin"),  # an accented i
+    ],
+)
+def test_mixed_script_and_accented_look_alikes_are_hits_flagged_as_such(name, term):
+    (hit,) = regnotice.screen(name)
+    assert hit.term == term and hit.lookalike
+    assert name[hit.start : hit.end] == hit.text
+    assert hit.to_dict()["lookalike"] is True
+
+
+def test_a_plain_hit_is_no_look_alike_and_its_json_is_unchanged():
+    (hit,) = regnotice.screen("Acme Stablecoin Ltd")
+    assert not hit.lookalike and "lookalike" not in hit.to_dict()
+    (wide,) = regnotice.screen("Ｓｔａｂｌｅｃｏｉｎ Ltd")  # full width is the same letter, not a disguise
+    assert not wide.lookalike

@@ -22,6 +22,7 @@ __all__ = ["FIELDS", "Hit", "RuleRef", "Screener", "term_spellings", "TERMS_FILE
 FIELDS = ("name", "business_scope", "ad")
 
 TERMS_FILE = Path(__file__).resolve().parent.parent / "terms.yaml"
+LOOKALIKES_FILE = Path(__file__).resolve().parent.parent / "lookalikes.yaml"
 
 # Separators between the words of a term: whitespace, hyphens and dashes, underscores.
 _SEP = r"[\s_\-\u2010-\u2015]*"
@@ -75,8 +76,12 @@ class Hit:
     rule_id: str
     quote: str
     also: tuple[RuleRef, ...] = ()
+    #: found only by reading letters of other scripts (a Cyrillic "С") or accented ones as
+    #: the Latin letters they look like
+    lookalike: bool = False
 
     def to_dict(self) -> dict:
+        extra = {"lookalike": True} if self.lookalike else {}
         return {
             "term": self.term,
             "text": self.text,
@@ -87,6 +92,7 @@ class Hit:
             "rule_id": self.rule_id,
             "quote": self.quote,
             "also": [ref.to_dict() for ref in self.also],
+            **extra,
         }
 
 
@@ -216,16 +222,48 @@ def _fast(anchors: tuple[str, ...] | None, slow_ascii: Callable, slow: Callable)
 _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
+@lru_cache(maxsize=1)
+def _lookalikes() -> dict[int, int]:
+    """Letters that look Latin (``lookalikes.yaml``) and accented Latin letters (their
+    base letter, from the Unicode decomposition), each to one ASCII letter."""
+    import unicodedata
+
+    table: dict[int, int] = {}
+    for cp in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFD", chr(cp))[0]
+        if base.isascii() and base.isalpha() and base != chr(cp):
+            table[cp] = ord(base)
+    data = load_yaml(LOOKALIKES_FILE) or {}
+    for script, letters in data.items():
+        if not isinstance(letters, dict):
+            raise RuleFileError(f"{LOOKALIKES_FILE}: {script}: expected a mapping of letters")
+        for ch, latin in letters.items():
+            if not (isinstance(ch, str) and len(ch) == 1 and isinstance(latin, str) and len(latin) == 1 and latin.isascii()):
+                raise RuleFileError(f"{LOOKALIKES_FILE}: {script}: {ch!r}: expected one letter mapped to one ASCII letter")
+            table[ord(ch)] = ord(latin)
+    return table
+
+
 def _folding(screen: Callable, slow: Callable) -> Callable:
-    """``slow`` for a text with no full-width forms; otherwise ``screen`` of its folded
-    copy (the same length, so every span is a span of the original), each hit's text
-    taken from the original."""
+    """``slow`` for a text with nothing to fold; otherwise ``screen`` of its folded copy
+    (full-width forms and look-alike letters as the ASCII they stand for, one character
+    for one, so every span is a span of the original), each hit's text taken from the
+    original, and flagged ``lookalike`` where a look-alike letter made it."""
+    lookalikes = _lookalikes()
 
     def folded(text: str) -> tuple:
-        flat = text.translate(_FULL_WIDTH)
+        exact = slow(text)  # the terms as written (a term may itself hold an accent: "café")
+        wide = text.translate(_FULL_WIDTH)
+        flat = wide.translate(lookalikes)
         if flat == text:
-            return slow(text)
-        return tuple(dataclasses.replace(h, text=text[h.start : h.end]) for h in screen(flat))
+            return exact
+        taken = [(h.start, h.end) for h in exact]
+        out = list(exact)
+        for h in screen(flat):
+            if any(h.start < end and start < h.end for start, end in taken):
+                continue  # found as written already
+            out.append(dataclasses.replace(h, text=text[h.start : h.end], lookalike=wide[h.start : h.end] != flat[h.start : h.end]))
+        return tuple(sorted(out, key=lambda h: h.start)) if len(out) > len(exact) else exact
 
     return folded
 
