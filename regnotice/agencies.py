@@ -160,7 +160,7 @@ class Registry:
         """The entry whose spelling opens ``text`` (the longest), and the length of that
         opening in ``text``: "other departments continue to ..." -> ("relevant-departments", 17).
         """
-        if text[:1] >= "\u3400":  # Chinese: no spaces between words, so try every length
+        if "\u3400" <= text[:1] <= "\u9fff":  # Chinese: no spaces between words, so try every length
             for k in range(min(len(text), 24), 1, -1):
                 found = self.resolve(text[:k])
                 if found:

@@ -61,7 +61,7 @@ from .errors import RuleFileError
 from .io import write_files_atomic
 from .models import RuleSet
 from .collector import gc_paused
-from .yamlio import compose_yaml_text, construct_yaml, excerpt, read_yaml_text
+from .yamlio import compose_yaml_text, construct_yaml, cut, excerpt, read_yaml_text
 
 __all__ = [
     "MODELINE",
@@ -552,7 +552,7 @@ def _describe(err: dict, place: _Place, line: int, name: str) -> str:
     loc = err["loc"]
     kind = err["type"]
     where = (place.parent if kind in ("extra_forbidden", "missing", "invalid_key") else place.path) or "top level"
-    where = _cut(where, 200)
+    where = cut(where, 200)
 
     if kind == "extra_forbidden":
         what = f"unknown key {excerpt(loc[-1])}; allowed keys: {_keys(place.owner)}"
@@ -581,7 +581,7 @@ def _describe(err: dict, place: _Place, line: int, name: str) -> str:
     elif kind in ("tuple_type", "list_type"):
         what = f"expected a list, got {_type_name(err.get('input'))}"
     else:
-        what = f"{str(err['msg'])[:200]} (got {_short(err.get('input'))})"
+        what = f"{str(err['msg'])[:200]} (got {excerpt(err.get('input'), 60)})"
     return f"{name}:{line}: {where}: {what}"
 
 
@@ -706,13 +706,6 @@ _TYPE_NAMES = {dict: "a mapping", list: "a list", str: "a string", int: "an inte
 def _type_name(value: Any) -> str:
     if value is None:
         return "null"
-    return _TYPE_NAMES.get(type(value), type(value).__name__) + (f" ({_short(value)})" if isinstance(value, (str, int, float)) else "")
+    return _TYPE_NAMES.get(type(value), type(value).__name__) + (f" ({excerpt(value, 60)})" if isinstance(value, (str, int, float)) else "")
 
 
-def _short(value: Any, limit: int = 60) -> str:
-    """A bounded repr (a value may be huge, or an alias shared a million times)."""
-    return excerpt(value, limit)
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."

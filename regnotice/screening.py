@@ -299,7 +299,7 @@ def _open_input(path: Path):
     except FileNotFoundError:
         raise ScreenInputError(f"{path}: no such file") from None
     except OSError as exc:
-        raise ScreenInputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise _rows.read_error(str(path), exc) from None
     except ValueError as exc:  # a NUL in the path
         raise ScreenInputError(f"{str(path)!r}: cannot read: {exc}") from None
 
@@ -392,7 +392,7 @@ def screen_file(
         try:
             head = bytes(raw.peek(_rows.SAMPLE_BYTES)[: _rows.SAMPLE_BYTES])
         except OSError as exc:
-            raise ScreenInputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+            raise _rows.read_error(name, exc) from None
         total = _size(raw)
         tell = raw.tell if total and raw.seekable() else (lambda: 0)
         kind = _format_of(path, fmt, head)

@@ -63,6 +63,7 @@ __all__ = [
     "construct_yaml",
     "read_yaml_text",
     "excerpt",
+    "cut",
 ]
 
 #: The largest YAML file (in bytes; for a text, in characters) that is read at all.
@@ -137,7 +138,8 @@ def _strict(base: type) -> type:
     return cls
 
 
-def _cut(text: str, limit: int = 40) -> str:
+def cut(text: str, limit: int = 40) -> str:
+    """``text`` cut to ``limit`` characters, "..." marking the cut."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -243,21 +245,21 @@ def _compose(loader: Any, name: str, max_nodes: int | None = None) -> Node | Non
         elif cls is AliasEvent:
             node = anchors.get(event.anchor)
             if node is None:
-                raise RuleFileError(f"{_where(name, event.start_mark)}: undefined alias *{_cut(event.anchor)}")
+                raise RuleFileError(f"{_where(name, event.start_mark)}: undefined alias *{cut(event.anchor)}")
             found = done.get(id(node))
             if found is None:
-                raise RuleFileError(f"{_where(name, event.start_mark)}: alias *{_cut(event.anchor)} is inside what it names (a recursive structure)")
+                raise RuleFileError(f"{_where(name, event.start_mark)}: alias *{cut(event.anchor)} is inside what it names (a recursive structure)")
             size, height = found
             aliased += size
             if aliased > MAX_ALIAS_NODES:
                 raise RuleFileError(
                     f"{_where(name, event.start_mark)}: aliases stand for more than {MAX_ALIAS_NODES:,} nodes (the limit); "
-                    f"alias *{_cut(event.anchor)} alone stands for {size:,}"
+                    f"alias *{cut(event.anchor)} alone stands for {size:,}"
                 )
             if len(stack) + height > MAX_DEPTH:
                 raise RuleFileError(
                     f"{_where(name, event.start_mark)}: mappings and sequences nested more than {MAX_DEPTH} deep (the limit), "
-                    f"through alias *{_cut(event.anchor)}"
+                    f"through alias *{cut(event.anchor)}"
                 )
             count += size
         else:  # pragma: no cover - the parser sends nothing else inside a document
@@ -288,7 +290,7 @@ def _anchor(anchors: dict[str, Node], event: Any, node: Node, name: str) -> None
     anchor = event.anchor
     if anchor in anchors:
         first = anchors[anchor].start_mark.line + 1
-        raise RuleFileError(f"{_where(name, event.start_mark)}: duplicate anchor &{_cut(anchor)} (first at line {first})")
+        raise RuleFileError(f"{_where(name, event.start_mark)}: duplicate anchor &{cut(anchor)} (first at line {first})")
     anchors[anchor] = node
 
 

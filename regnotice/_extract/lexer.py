@@ -48,7 +48,7 @@ class _CueLexer(Lexer):
         )
         self.terminals = terminals
         self.scanner = self._scanner(terminals)
-        self.cjk_scanner = re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals))
+        self.cjk_scanner = self._scanner(terminals, boundary="")  # Chinese: no word boundaries
         self.by_opening: dict[str, list] = {}
         for t in terminals:
             found = _openings(t.pattern.value)
@@ -75,9 +75,9 @@ class _CueLexer(Lexer):
         self._for_word: dict[str, re.Pattern | None] = {}
 
     @staticmethod
-    def _scanner(terminals) -> re.Pattern:
+    def _scanner(terminals, boundary: str = r"\b") -> re.Pattern:
         alternation = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals)
-        return re.compile(rf"\b(?:{alternation})")
+        return re.compile(rf"{boundary}(?:{alternation})")
 
     def _scanner_for(self, word: str) -> re.Pattern | None:
         """The cues that can open with ``word``, in priority order (cached per word)."""
@@ -97,7 +97,8 @@ class _CueLexer(Lexer):
                 yield from self.cjk_scanner.finditer(data)
                 return
             pos = 0
-            for opening in self.cjk_start_re.finditer(data.lower() if len(data.lower()) == len(data) else data):
+            lowered = data.lower()
+            for opening in self.cjk_start_re.finditer(lowered if len(lowered) == len(data) else data):
                 at = opening.start()
                 if at < pos:
                     continue

@@ -24,7 +24,7 @@ from ..models import (
     Responsibility,
     Span,
 )
-from .lexer import _SERIES, _TRIM, _SentenceLexer, _grammar
+from .lexer import _CJK, _SERIES, _TRIM, _SentenceLexer, _grammar
 from .lists import _LEAD_CONJ, _pieces
 from .parts import (
     _conditions,
@@ -177,7 +177,7 @@ class _SentenceTransformer(Transformer):
     def imperative_prohibition(self, children) -> _Draft:
         activity, exception = self._complement(children[1:])
         bearers: list[Extract] = []
-        if activity is not None and str(activity)[:1] >= "\u3400":
+        if activity is not None and _CJK.match(str(activity)):
             # "严禁金融机构、非银行支付机构等以任何形式...": whom it binds opens the text
             text, start = self._text(activity)
             bearers, rest, rstart = self.p.leading_parties_zh(text, start)

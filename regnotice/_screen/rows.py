@@ -213,7 +213,8 @@ def _columns(numbers: list[int]) -> str:
     return "columns " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
-def _read_error(name: str, exc: OSError) -> ScreenInputError:
+def read_error(name: str, exc: OSError) -> ScreenInputError:
+    """The one message for an input that cannot be read."""
     return ScreenInputError(f"{name}: cannot read: {exc.strerror or exc}")
 
 
@@ -317,7 +318,7 @@ def csv_rows(
     try:
         first = next(lines, None)
     except OSError as exc:
-        raise _read_error(name, exc) from None
+        raise read_error(name, exc) from None
     if first is not None:
         sep = _SEP.match(first)
         if sep and sep.group(1) != '"':  # Excel's "sep=;" line
@@ -346,7 +347,7 @@ def csv_rows(
                 error = f"a field is longer than {csv.field_size_limit():,} characters"
             raise ScreenInputError(f"{name}:{start}: bad CSV header: {error}") from None
         except OSError as exc:
-            raise _read_error(name, exc) from None
+            raise read_error(name, exc) from None
         at = start
         start += len(buf)
         head_text = "".join(buf)
@@ -378,7 +379,7 @@ def csv_rows(
             except csv.Error as exc:
                 row, error = None, str(exc)
             except OSError as exc:
-                raise _read_error(name, exc) from None
+                raise read_error(name, exc) from None
             if row is not None and len(buf) == 1:  # the usual row: one line
                 line = buf[0]
                 buf.clear()
@@ -491,4 +492,4 @@ def jsonl_rows(text: IO[str], name: str, column: str, decoding: Decoding) -> Ite
                 continue
             yield number, value, None
     except OSError as exc:
-        raise _read_error(name, exc) from None
+        raise read_error(name, exc) from None
