@@ -56,9 +56,14 @@ class RuleRef:
 
 @dataclass(frozen=True)
 class Hit:
-    """One occurrence of a term: ``term`` as the rule writes it, ``text`` as matched,
-    ``[start, end)`` in the screened text, and the cited rule (clause ordinal, marker,
-    rule id, verbatim quote). ``also`` holds further rules the hit cites.
+    """One occurrence of a term: ``term`` as the rule (or the term list) writes it,
+    ``text`` as matched, ``[start, end)`` in the screened text, and what it cites.
+
+    A term of the notice cites its rule: ``clause`` ordinal, ``marker``, ``rule_id``
+    and verbatim ``quote``; ``also`` holds further rules the hit cites. A term of a
+    user's own list (``regnotice screen --terms FILE``) cites no rule (those four are
+    ``None``) but its entry of the list: ``term_id``, ``category`` and ``note`` as the
+    list gives them, and ``source``, the list's name.
 
     A frozen dataclass, not a pydantic model: a hit is built in the hot loop of batch
     screening, where a validated pydantic model costs microseconds. The screener fills
@@ -71,29 +76,39 @@ class Hit:
     text: str
     start: int
     end: int
-    clause: int
-    marker: str
-    rule_id: str
-    quote: str
+    clause: int | None
+    marker: str | None
+    rule_id: str | None
+    quote: str | None
     also: tuple[RuleRef, ...] = ()
     #: found only by reading letters of other scripts (a Cyrillic "С") or accented ones as
     #: the Latin letters they look like
     lookalike: bool = False
+    #: of a term from a user's list: its id, category and note, and the list's name
+    term_id: str | None = None
+    category: str | None = None
+    note: str | None = None
+    source: str | None = None
 
-    def to_dict(self) -> dict:
-        extra = {"lookalike": True} if self.lookalike else {}
-        return {
-            "term": self.term,
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "clause": self.clause,
-            "marker": self.marker,
-            "rule_id": self.rule_id,
-            "quote": self.quote,
-            "also": [ref.to_dict() for ref in self.also],
-            **extra,
-        }
+    def to_dict(self, quotes: bool = True) -> dict:
+        """The JSON form. ``quotes=False``: the compact form of batch output, which
+        names the rules by id only (``rule_id``, and ``also`` as a list of ids), with
+        no clause, marker or quote. ``lookalike`` and the term-list fields appear only
+        when set."""
+        out = {"term": self.term, "text": self.text, "start": self.start, "end": self.end}
+        if quotes:
+            out.update(clause=self.clause, marker=self.marker, rule_id=self.rule_id, quote=self.quote)
+            out["also"] = [ref.to_dict() for ref in self.also]
+        else:
+            out["rule_id"] = self.rule_id
+            out["also"] = [ref.rule_id for ref in self.also]
+        if self.lookalike:
+            out["lookalike"] = True
+        for key in ("term_id", "category", "note", "source"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        return out
 
 
 # ---------------------------------------------------------------------------- patterns
