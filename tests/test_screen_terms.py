@@ -42,7 +42,9 @@ def test_the_automaton_finds_what_the_pattern_finds_and_what_the_regex_engine_fi
     regex = Screener(terms, REF, spellings={}, engine="regex")
     automaton = Screener(terms, REF, spellings={}, engine="automaton")
     for text in (filler, " ".join(terms) + filler, filler.join(terms).upper(), filler.join(terms).translate({0x73: 0x17F})):
-        expected = [(automaton.terms[m.lastindex - 1], m.start(), m.end()) for m in automaton.pattern.finditer(text)]
+        # as NFKC folds full-width forms (one for one); look-alikes are hits besides
+        wide = text.translate(matcher._FULL_WIDTH)
+        expected = [(automaton.terms[m.lastindex - 1], m.start(), m.end()) for m in automaton.pattern.finditer(wide)]
         hits = automaton.screen(text)
         assert spans(hits, lookalikes=False) == expected
         assert full(hits) == full(regex.screen(text))

@@ -33,6 +33,7 @@ _SEP = r"(?:[\s_\-]|(?=[\u2010-\u2015]).)*"
 # What may not touch a short term: Latin letters (with IGNORECASE, both cases) and digits.
 _NOT_AFTER_WORD = "(?<![0-9a-z])(?<![\u00c0-\u024f])"
 _NOT_BEFORE_WORD = "(?![0-9a-z])(?![\u00c0-\u024f])"
+_LATIN = re.compile("[0-9a-z\u00c0-\u024f]", re.IGNORECASE)
 # A short term is at most this long (or written in capitals).
 _SHORT = 4
 # Anchors shorter than this are used only when a term offers no longer stem.
@@ -157,7 +158,12 @@ def _term_pattern(term: str, spelling: Mapping) -> tuple[list[tuple[str, str]], 
         words = _split(hint)
     if not words:
         raise ValueError(f"cannot screen for an empty term {term!r}")
-    if len(words) == 1 and (len(words[0]) <= _SHORT or term.strip().isupper()):
+    if not _LATIN.search("".join(words)):
+        # no Latin letter or digit (a Chinese term): matched as written, touching anything,
+        # with any separators between its words; no plurals
+        alternatives = [(words[0], _SEP.join(map(re.escape, words)))]
+        stems = [list(words)]
+    elif len(words) == 1 and (len(words[0]) <= _SHORT or term.strip().isupper()):
         (w,) = words
         alternatives = [(w, f"{_NOT_AFTER_WORD}{re.escape(w)}s?{_NOT_BEFORE_WORD}")]
         stems = [[w]]
@@ -282,10 +288,15 @@ def _folding(screen: Callable, slow: Callable) -> Callable:
     lookalikes = _lookalikes()
 
     def folded(text: str) -> tuple:
-        exact = slow(text)  # the terms as written (a term may itself hold an accent: "café")
+        # The terms as written (a term may itself hold an accent: "café"), in the text
+        # with its full-width forms folded: "ＲＷＡＢ" is "RWAB", no whole-word "RWA".
         wide = text.translate(_FULL_WIDTH)
+        if wide == text:
+            exact = slow(text)
+        else:
+            exact = tuple(dataclasses.replace(h, text=text[h.start : h.end]) for h in slow(wide))
         flat = wide.translate(lookalikes)
-        if flat == text:
+        if flat == wide:
             return exact
         taken = [(h.start, h.end) for h in exact]
         out = list(exact)
