@@ -18,8 +18,6 @@ should be) raise :class:`~regnotice.errors.OutputError` with a one-line message.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
 import os
 import re
@@ -167,7 +165,11 @@ _AT_FDCWD = -100
 
 
 def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux ``renameat2``); False where it is not supported."""
+    """Swap two paths in one step (Linux ``renameat2``); False where it is not supported.
+    (ctypes is imported here: every verb that reads a file imports this module.)"""
+    import ctypes
+    import ctypes.util
+
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
         return False

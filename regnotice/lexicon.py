@@ -18,21 +18,29 @@ False
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Union
+from typing import Iterable, Mapping, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import RuleFileError
 from .lineage import ancestors
 from .phrases import Match, PhraseMatcher, Word, words
+from .resources import digest
 from .suggest import hint
 from .yamlio import load_yaml_node, read_yaml_text
 
-__all__ = ["Concept", "Lexicon", "lexicon", "load_lexicon", "lexicon_schema", "SECTIONS", "LIGHT", "LEXICON_FILE"]
+__all__ = ["Concept", "Lexicon", "lexicon", "load_lexicon", "lexicon_schema", "sources_digest", "stemmer_digest", "SECTIONS", "LIGHT", "LEXICON_FILE", "PREBUILT_FILE"]
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.yaml"
+#: The bundled lexicon as checked, in JSON, with the normal forms of every word of it and
+#: of the registry, prebuilt by ``regnotice index`` (see :func:`lexicon`).
+PREBUILT_FILE = Path(__file__).resolve().parent / "lexicon_prebuilt.json"
+
+# The models' validators are built on first use (``defer_build``): the bundled lexicon is
+# read from its prebuilt JSON and validates nothing; a lexicon read from YAML builds them.
 SECTIONS = ("actions", "objects", "territory", "qualifiers", "conditions")
 #: The kind under which the matcher finds an action's light verbs (see ``lexicon.yaml``).
 LIGHT = "light"
@@ -41,7 +49,7 @@ LIGHT = "light"
 class Concept(BaseModel):
     """One concept of the lexicon."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str
     kind: str
@@ -59,7 +67,7 @@ class Concept(BaseModel):
 
 
 class _ConceptBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     label: str = Field(min_length=1)
     synonyms: list[str] = Field(default_factory=list)
@@ -73,7 +81,7 @@ class _ConceptBody(BaseModel):
 class _LexiconFile(BaseModel):
     """The shape of ``lexicon.yaml``."""
 
-    model_config = ConfigDict(extra="forbid", title="regnotice lexicon")
+    model_config = ConfigDict(extra="forbid", title="regnotice lexicon", defer_build=True)
 
     inflections: dict[str, str] = Field(default_factory=dict, description="word -> the base word it inflects")
     unstemmed: list[str] = Field(default_factory=list, description="words compared as written, not stemmed")
@@ -92,15 +100,24 @@ def lexicon_schema() -> dict:
 
 
 class _Normaliser:
-    """Lower case, the lexicon's inflections, then the Snowball stem (memoised, bounded)."""
+    """Lower case, the lexicon's inflections, then the Snowball stem (memoised, bounded).
 
-    def __init__(self, inflections: dict[str, str], unstemmed: Iterable[str] = ()) -> None:
-        import snowballstemmer
+    ``stems`` fills the memo beforehand (word -> normal form, as this normaliser makes
+    them): the stemmer is imported on the first word it lacks. Importing it and stemming
+    the vocabulary's 900 words take some 50 ms, most of a cold ``check``."""
 
-        self._stem = snowballstemmer.stemmer("english").stemWord
+    def __init__(self, inflections: dict[str, str], unstemmed: Iterable[str] = (), stems: Mapping[str, str] | None = None) -> None:
+        self._stemmer = None
         self.inflections = {k.lower(): v.lower() for k, v in inflections.items()}
         self.unstemmed = frozenset(w.lower() for w in unstemmed)
-        self.memo: dict[str, str] = {}
+        self.memo: dict[str, str] = dict(stems) if stems else {}
+
+    def _stem(self, word: str) -> str:
+        if self._stemmer is None:
+            import snowballstemmer
+
+            self._stemmer = snowballstemmer.stemmer("english").stemWord
+        return self._stemmer(word)
 
     def __call__(self, word: str) -> str:
         try:
@@ -121,18 +138,24 @@ class Lexicon:
 
     def __init__(
         self, concepts: dict[str, dict[str, Concept]], inflections: dict[str, str], source: str = "<lexicon>", unstemmed: Iterable[str] = (),
-        function_words: Iterable[str] = (),
+        function_words: Iterable[str] = (), stems: Mapping[str, str] | None = None,
+        keys: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
+        unstemmed, function_words = list(unstemmed), list(function_words)
         self.source = source
         self.concepts = concepts
-        self.normalise = _Normaliser(inflections, unstemmed)
+        self._inputs = {"inflections": dict(inflections), "unstemmed": unstemmed, "function_words": function_words}
+        self.normalise = _Normaliser(inflections, unstemmed, stems)
+        #: the phrase keys of this normaliser (see :class:`PhraseMatcher`): prebuilt ones
+        #: (with the stems), and those of every matcher built with it (the reader's too)
+        self.phrase_keys: dict[str, tuple[str, ...]] = dict(keys) if keys else {}
         self.function_words = frozenset(self.normalise(w) for w in function_words)
         self._ancestors: dict[tuple[str, str], tuple[str, ...]] = {}
         self._lineage: dict[tuple[str, str], frozenset[str]] = {}
         entries = [(p, kind, c.id) for kind, section in concepts.items() for c in section.values() for p in c.phrases]
         entries += [(p, LIGHT, c.id) for kind, section in concepts.items() for c in section.values() for p in c.light]
         try:
-            self.matcher = PhraseMatcher(entries, self.normalise)
+            self.matcher = PhraseMatcher(entries, self.normalise, self.phrase_keys)
         except ValueError as exc:
             raise RuleFileError(f"{source}: {exc}") from None
         for kind, section in concepts.items():
@@ -216,6 +239,15 @@ class Lexicon:
         """Every phrase that names a concept of ``kind``, for "did you mean"."""
         return sorted({p for c in self.concepts[kind].values() for p in (c.label, *c.synonyms, *c.light)} | set(self.concepts[kind]))
 
+    def to_data(self) -> dict:
+        """What the lexicon was built from, as JSON data (what :func:`lexicon` rebuilds
+        the bundled one from): its inflections, unstemmed and function words, and its
+        concepts by section."""
+        return {
+            **self._inputs,
+            "concepts": {kind: {i: c.model_dump(mode="json") for i, c in section.items()} for kind, section in self.concepts.items()},
+        }
+
 
 def _line_of(node, *keys: str) -> int | None:
     """The 1-based line of a nested key in a YAML node tree, when it can be found."""
@@ -284,5 +316,68 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """The bundled lexicon, loaded once per process."""
-    return load_lexicon()
+    """The bundled lexicon, loaded once per process: from its prebuilt JSON
+    (:data:`PREBUILT_FILE`) while ``lexicon.yaml`` and ``agencies.yaml`` are the files it
+    was built from, else from ``lexicon.yaml``.
+
+    The prebuilt file also holds the normal form of every word of the lexicon and of the
+    registry's spellings, which fill the normaliser's memo (see :class:`_Normaliser`)
+    while the stemmer is the one they were made with: importing the stemmer and stemming
+    those 900 words, reading the YAML and checking it take some 70 ms, most of a cold
+    ``check``. Another release of snowballstemmer, or PyStemmer installed, makes the
+    stems stale: the words are then stemmed as they come (the same results, slower)."""
+    data = _prebuilt()
+    if data is None:
+        return load_lexicon()
+    try:
+        stems = keys = None
+        if data.get("stemmer") == stemmer_digest():  # the stems, and the phrase keys made of them, are this stemmer's
+            stems = dict(data["stems"])
+            keys = {phrase: tuple(key) for phrase, key in data["keys"].items()}
+        content = data["lexicon"]
+        concepts = {
+            kind: {i: Concept.model_construct(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}) for i, fields in section.items()}
+            for kind, section in content["concepts"].items()
+        }
+        inputs = (content["inflections"], content["unstemmed"], content["function_words"])
+    except (KeyError, TypeError, AttributeError, ValueError):  # a file of another layout (an older release): read the YAML
+        return load_lexicon()
+    return Lexicon(concepts, inputs[0], str(LEXICON_FILE), inputs[1], inputs[2], stems, keys)
+
+
+# ---------------------------------------------------------------------------- prebuilt
+
+
+def _prebuilt() -> dict | None:
+    """The prebuilt file's data, when its sources are the installed files."""
+    try:
+        with open(PREBUILT_FILE, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):  # missing (a checkout before ``regnotice index``) or unreadable: read the YAML
+        return None
+    if not isinstance(data, dict) or data.get("sources") != sources_digest():
+        return None
+    return data
+
+
+def sources_digest() -> str:
+    """A digest of ``lexicon.yaml`` and ``agencies.yaml``: the sources of the prebuilt file."""
+    from .agencies import REGISTRY_FILE
+
+    return digest((LEXICON_FILE, REGISTRY_FILE))
+
+
+def stemmer_digest() -> str:
+    """A digest of the code that stems: PyStemmer's extension where it is installed
+    (snowballstemmer then uses it), else snowballstemmer's English stemmer; found
+    without importing either (importing snowballstemmer loads its 30 languages)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("Stemmer")
+    if spec is not None and spec.origin:
+        return "PyStemmer " + digest((Path(spec.origin),))
+    spec = find_spec("snowballstemmer")
+    if spec is None or not spec.origin:
+        return "none"
+    folder = Path(spec.origin).parent
+    return "snowballstemmer " + digest(folder / name for name in ("__init__.py", "among.py", "basestemmer.py", "english_stemmer.py"))

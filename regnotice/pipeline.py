@@ -23,13 +23,15 @@ import os
 import weakref
 from collections import OrderedDict
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ._check.checker import Checker
 from .errors import RegnoticeError
-from .models import Notice, RuleSet, Verdict
+from .models import RuleSet, Verdict
 from .reading import reader
-from .rules_io import load_rules
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .models import Notice
 
 __all__ = ["extract", "check", "checker", "rules_of", "clear"]
 
@@ -86,6 +88,8 @@ _FILE_LIMIT = 8  # rule files kept, least recently used first out
 def extract(notice: Notice) -> RuleSet:
     """The rules of a notice, clause by clause, then the closing paragraph (extracted
     once per notice object)."""
+    from .models import Notice  # here: a check of a rule set alone makes no class of the notice tree
+
     if not isinstance(notice, Notice):
         raise RegnoticeError(f"extract() needs a Notice (from regnotice.parse or regnotice.load), not {type(notice).__name__}")
     from ._extract import extract_rules  # imported when a notice is extracted: Lark and the sentence grammar
@@ -97,6 +101,8 @@ def rules_of(rules) -> RuleSet:
     """A ``RuleSet`` from a ``Notice``, a ``RuleSet`` or the path of a rule file."""
     if isinstance(rules, RuleSet):
         return rules
+    from .models import Notice
+
     if isinstance(rules, Notice):
         return extract(rules)
     if isinstance(rules, (str, os.PathLike)):
@@ -109,6 +115,8 @@ def rules_of(rules) -> RuleSet:
 
 
 def _rule_file(path: Path) -> RuleSet:
+    from .rules_io import load_rules  # imported for a rule file only: the YAML composer and the schema checks
+
     try:
         stat = path.stat()
         key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
@@ -124,10 +132,12 @@ def _rule_file(path: Path) -> RuleSet:
     return found
 
 
-def checker(rules) -> Checker:
-    """The compiled checker of a rule set (see :func:`rules_of` for what ``rules`` may be)."""
+def checker(rules, rules_json: str | None = None) -> Checker:
+    """The compiled checker of a rule set (see :func:`rules_of` for what ``rules`` may be).
+    ``rules_json``: the rule set's ``model_dump_json()``, when the caller has it (see
+    :class:`~regnotice._check.checker.Checker`)."""
     ruleset = rules_of(rules)
-    return _CHECKERS.get(ruleset, lambda rs: Checker(rs, reader()))
+    return _CHECKERS.get(ruleset, lambda rs: Checker(rs, reader(), rules_json))
 
 
 def check(rules, activity) -> Verdict:

@@ -35,7 +35,7 @@ class Reader:
             for entry in table.values():
                 entries += [(s, kind, entry.id) for s in entry.spellings]
         try:
-            self.matcher = PhraseMatcher(entries, lex.normalise)
+            self.matcher = PhraseMatcher(entries, lex.normalise, lex.phrase_keys)
         except ValueError as exc:  # one phrase, stemmed, names two entries of one kind
             raise RuleFileError(f"{reg.source} and {lex.source}: {exc}") from None
 

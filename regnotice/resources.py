@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["data_path", "BUNDLED_SEED"]
+__all__ = ["data_path", "digest", "BUNDLED_SEED"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -28,3 +28,21 @@ def data_path(relative: str) -> Path:
         if candidate.exists():
             return candidate
     raise FileNotFoundError(f"bundled data file {relative!r} is missing from {_PACKAGE}")
+
+
+def digest(paths) -> str:
+    """A SHA-256 of the files ``paths`` (names, sizes and bytes; a missing file counts as
+    such): what a prebuilt file records of the sources it was built from, so that it is
+    used only while they are unchanged."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in paths:
+        path = Path(path)
+        try:
+            content = path.read_bytes()
+        except OSError:
+            content = b"(missing)"
+        h.update(f"{path.name}\0{len(content)}\0".encode())
+        h.update(content)
+    return h.hexdigest()

@@ -348,3 +348,47 @@ def test_index_records_match_the_notice():
     assert [r["ordinal"] for r in records] == list(notice.ordinals)
     for record, clause in zip(records, notice.clauses):
         assert record == index.clause_record(clause)
+
+
+# --- the console script builds only the verb it runs -------------------------------------
+
+ONE_VERB_ARGS = [
+    ["clause", "IX"],
+    ["clause"],
+    ["clause", "--help"],
+    ["clause", "XX"],
+    ["clause", "IX", "--format", "bad"],
+    ["clause", "IX", "extra"],
+    ["clause", "-V"],
+    ["rules", "--clause", "IX"],
+    ["rules", "--kind", "prohib"],
+    ["rules", "--bogus"],
+    ["screen", "Acme Stablecoin Ltd"],
+    ["screen"],
+    ["check"],
+    ["check", "no-such-file.yaml"],
+    ["search", "mining"],
+    ["schema", "--verdict", "--lexicon"],
+    ["index", "--help"],
+    ["clauze", "IX"],
+    ["--help"],
+    [],
+]
+
+
+@pytest.mark.parametrize("args", ONE_VERB_ARGS)
+def test_the_app_of_one_verb_answers_as_the_whole_app(args):
+    """``main()`` runs an app holding only the verb named (see ``cli._app_for``): the same
+    output and exit code for a run, a usage error, help and an unknown verb."""
+    from regnotice.cli import _app_for
+
+    whole = runner.invoke(app, args)
+    one = runner.invoke(_app_for(args), args)
+    assert (one.exit_code, one.output) == (whole.exit_code, whole.output)
+
+
+def test_the_app_of_one_verb_holds_one_command():
+    from regnotice.cli import _app_for
+
+    assert [info.callback.__name__ for info in _app_for(["rules", "--clause", "IX"]).registered_commands] == ["rules"]
+    assert _app_for(["--version"]) is app and _app_for([]) is app and _app_for(["nonesuch"]) is app

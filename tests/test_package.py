@@ -33,6 +33,10 @@ REQUIRED_IN_WHEEL = [
     "regnotice/_data/seeds/000_f9843fba284d51a1.txt",
     "regnotice/clause_index.json",
     "regnotice/bundled_rules.json",
+    "regnotice/rule_index.json",
+    "regnotice/screen_terms.json",
+    "regnotice/agencies_prebuilt.json",
+    "regnotice/lexicon_prebuilt.json",
     "regnotice/agencies.yaml",
     "regnotice/lexicon.yaml",
     "regnotice/docnumbers.yaml",
@@ -45,6 +49,10 @@ REQUIRED_IN_WHEEL = [
     "regnotice/_data/grammars/rules.lark",
     "regnotice/_data/rules/yinfa-2026-42.yaml",
     "regnotice/_data/rules/schema.json",
+    "regnotice/templates/notice.html.j2",
+    "regnotice/templates/notice.css",
+    "regnotice/diff.schema.json",
+    "regnotice/_akn/kinds.yaml",
 ]
 
 
@@ -163,7 +171,9 @@ def test_installed_package_is_not_the_checkout(installed, tmp_path):
 
 
 def test_installed_index_is_fresh(installed, tmp_path):
-    """The shipped clause index equals a parse of the shipped seed."""
+    """The shipped prebuilt files (the clause index, the rules snapshot, the rule index,
+    the screening terms, the checked registry and lexicon) equal a fresh build from the
+    shipped seed and YAML files."""
     _run([installed / "regnotice", "index", "--check"], cwd=tmp_path)
 
 

@@ -6,6 +6,7 @@ rule, the rule each field cites, and property tests. Table-driven."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 from hypothesis import given, settings
@@ -210,10 +211,13 @@ def test_a_screener_built_from_another_rule_screens_its_terms():
     assert s.anchors == ("token", "luna")  # the longer stem of "moon token"
 
 
-@pytest.fixture
-def patched_clause8(monkeypatch):
-    """The bundled rules with other terms in the clause (8) prohibition."""
+@pytest.fixture(params=["prebuilt", "models"])
+def patched_clause8(monkeypatch, request):
+    """The bundled rules with other terms in the clause (8) prohibition: the screening
+    terms prebuilt from them (what ``regnotice index`` would write), or, without that
+    file, the rules' models themselves."""
     import regnotice.bundled
+    from regnotice.prebuilt import build_screen_terms
 
     original = regnotice.bundled.bundled_rules()
     patched = original.model_copy(
@@ -221,6 +225,8 @@ def patched_clause8(monkeypatch):
     )
     screener.cache_clear()
     monkeypatch.setattr(regnotice.bundled, "bundled_rules", lambda: patched)
+    prebuilt = json.loads(json.dumps(build_screen_terms(patched)))  # as read back from the file
+    monkeypatch.setattr(regnotice.bundled, "screen_terms", lambda: prebuilt if request.param == "prebuilt" else None)
     yield
     screener.cache_clear()
 

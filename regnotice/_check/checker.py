@@ -30,7 +30,6 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
-from .._screen.matcher import Screener
 from .._version import __version__
 from ..errors import ActivityError
 from ..yamlio import excerpt
@@ -130,13 +129,17 @@ def _got(value) -> str:
 class Checker:
     """A rule set compiled for checking: signatures, indexes, exceptions, penalties."""
 
-    def __init__(self, ruleset: RuleSet, reader: Reader) -> None:
+    def __init__(self, ruleset: RuleSet, reader: Reader, rules_json: str | None = None) -> None:
+        """``rules_json``: ``ruleset.model_dump_json()``, when the caller has it (the
+        bundled rules' snapshot): the verdicts' ``rules_hash`` is taken of it, and the
+        rules are not dumped again (which would first build the serializers of every rule
+        model: some 5 ms of a cold ``check``)."""
         reg = reader.registry
         self.reader = reader
         self.terms = Terms(reader)
         self.notice = ruleset.notice
         self.version = __version__
-        self.rules_hash = hashlib.sha256(ruleset.model_dump_json().encode()).hexdigest()
+        self.rules_hash = hashlib.sha256((ruleset.model_dump_json() if rules_json is None else rules_json).encode()).hexdigest()
         rules = ruleset.rules
         self.receipts = {r.id: _receipt(r) for r in rules}
         self.prohibitions = [signature(r, reg) for r in rules if r.kind == "prohibition" and not r.terms]
@@ -260,6 +263,8 @@ class Checker:
     def _screener(self, sig: Signature):
         found = self._screeners.get(id(sig))
         if found is None:
+            from .._screen.matcher import Screener  # only for an activity with a name or business scope
+
             found = self._screeners[id(sig)] = Screener.from_rule(sig.rule)
         return found
 

@@ -11,16 +11,16 @@ node carries a :class:`Span` into the text it was parsed from, and
 ('cde', 3)
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: pydantic would compile and evaluate every
+# annotation string when the classes are made (some 5 ms of each cold start).
 
 import re
 from typing import Iterator, Literal, Union
 
-from pydantic import Field
-
 from ..errors import UnknownClause
 from ..numbering import parse_ref
 from .base import _Frozen
+from .common import DocNumber, Span
 
 __all__ = [
     "Span",
@@ -39,20 +39,6 @@ __all__ = [
     "Anomaly",
     "Notice",
 ]
-
-
-class Span(_Frozen):
-    """Half-open character range ``[start, end)`` into the parsed text."""
-
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-
-    def of(self, text: str) -> str:
-        """The slice of ``text`` this span covers."""
-        return text[self.start : self.end]
-
-    def __len__(self) -> int:
-        return self.end - self.start
 
 
 class _Node(_Frozen):
@@ -176,24 +162,6 @@ class Block(_Node):
 
 
 Part = Union[Block, Clause, SectionHeading, Gap]
-
-
-class DocNumber(_Frozen):
-    """A normalised document number: ``Yinfa [2026] No. 42`` is
-    ``DocNumber(prefix="Yinfa", year=2026, seq=42)``."""
-
-    prefix: str
-    year: int
-    seq: int
-
-    def __str__(self) -> str:
-        return f"{self.prefix} [{self.year}] No. {self.seq}"
-
-    @property
-    def id(self) -> str:
-        """A slug such as ``yinfa-2026-42``."""
-        slug = re.sub(r"[^0-9a-z]+", "-", self.prefix.lower()).strip("-")
-        return f"{slug}-{self.year}-{self.seq}"
 
 
 class Citation(_Frozen):

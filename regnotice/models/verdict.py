@@ -5,14 +5,15 @@
 ('open accounts',)
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: pydantic would compile and evaluate every
+# annotation string when the classes are made (some 5 ms of each cold start).
 
 from typing import Literal, Union
 
 from pydantic import Field, field_validator
 
 from .base import _Frozen
-from .tree import Span
+from .common import Span
 
 __all__ = ["Activity", "Recognised", "Unrecognised", "Described", "Receipt", "ConditionStatus", "ExceptionConsidered", "TermHit", "Verdict", "Outcome", "OUTCOMES"]
 
