@@ -35,6 +35,7 @@ __all__ = [
     "load_activities",
     "page_text",
     "screen",
+    "screen_batch",
     "agencies",
     "RegnoticeError",
     "NoticeSyntaxError",
@@ -147,6 +148,17 @@ def screen(text: str, field: str = "name"):
 
         _LAZY["screen"] = impl
     return impl(text, field)
+
+
+def screen_batch(batch, column: str = "name", field: str = "name", *, screener=None, quotes: bool = False):
+    """The hits in the text column ``column`` of a ``pyarrow.RecordBatch``, as a record
+    batch with one row per hit (``row``, the row's index, then the hit's term, text,
+    span and rule ids; ``quotes=True`` adds each rule's clause, marker and quote). Rows
+    a vectorised prefilter rules out are never screened in Python. Needs pyarrow
+    (``pip install "regnotice[scale]"``); see :func:`regnotice.screening.screen_batch`."""
+    from .screening import screen_batch as impl
+
+    return impl(batch, column, field, screener=screener, quotes=quotes)
 
 
 # Functions imported on first use, kept for the calls after it (screening is called once

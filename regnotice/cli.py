@@ -1,12 +1,17 @@
 """The ``regnotice`` command: parses options, calls the library, prints.
 
-Lookups of the bundled notice (``clause``, ``clauses``, ``search``) read the prebuilt
-clause index and import neither Lark nor pydantic nor YAML. Every library error is a
-:class:`~regnotice.errors.RegnoticeError`; it is printed as a message (no traceback),
-and every verb keeps one exit-code contract:
+A cold start costs little more than typer's own: the verbs on the bundled notice read
+the files ``regnotice index`` prebuilt (:mod:`regnotice.prebuilt`). Lookups (``clause``,
+``clauses``, ``search``) read the clause index and import neither Lark nor YAML nor any
+model; ``rules`` prints from the rule index; ``screen`` builds its screener from the
+screening terms; ``check`` loads the rules as trusted data and the vocabulary from its
+checked JSON. The console script builds only the typer command it runs (``_app_for``).
+Every library error is a :class:`~regnotice.errors.RegnoticeError`; it is printed as a
+message (no traceback), and every verb keeps one exit-code contract:
 
 - 0: success, and no violation found;
-- 1: violations found (``check``: an activity is prohibited; ``screen``: a hit);
+- 1: violations found (``check``: an activity is prohibited; ``screen``: a hit), or
+  differences (``diff``: a substantive difference);
 - 2: bad input or usage, with ``file:line:col`` where there is one;
 - 3: an output or system failure (an unwritable path, a full disk), in one line.
 
@@ -26,13 +31,14 @@ import typer
 
 from .errors import EXIT_INPUT, EXIT_OK, EXIT_OUTPUT, EXIT_VIOLATIONS, RegnoticeError
 
-app = typer.Typer(
+_APP_SETTINGS = dict(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Look up, parse and check a regulatory notice (bundled: Yinfa [2026] No. 42). "
     "Exit codes: 0 ok, 1 violations found, 2 bad input or usage, 3 output or system failure.",
 )
+app = typer.Typer(**_APP_SETTINGS)
 
 
 def _version(value: bool) -> None:
@@ -212,22 +218,24 @@ def _outline(notice) -> str:
 @app.command("index", hidden=True)
 @_handled
 def index_command(
-    check: Annotated[bool, typer.Option("--check", help="Exit 1 when the index or the rules snapshot is stale.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when a prebuilt file is stale (the clause index, the rules snapshot, the rule index, the screening terms, the checked registry and lexicon).")] = False,
 ) -> None:
-    """Rebuild the clause index and the rules snapshot of the bundled notice (for maintainers)."""
-    from .bundled import SNAPSHOT_FILE, bundled_notice, dump_snapshot
-    from .index import INDEX_FILE, build_index, dump_index
+    """Rebuild the prebuilt files (for maintainers): the clause index, the rules snapshot,
+    the rule index and the screening terms of the bundled notice, and the checked
+    registry and lexicon with the stems of their words (see regnotice.prebuilt)."""
     from .io import write_atomic
+    from .prebuilt import prebuilt, stale_files
 
-    fresh = {INDEX_FILE: dump_index(build_index(bundled_notice())), SNAPSHOT_FILE: dump_snapshot()}
     if check:
-        stale = [path for path, text in fresh.items() if (path.read_text(encoding="utf-8") if path.exists() else "") != text]
+        stale, notes = stale_files()
+        for note in notes:
+            typer.echo(f"note: {note}", err=True)
         for path in stale:
             typer.echo(f"{path} is stale: run 'regnotice index'", err=True)
         if stale:
             raise typer.Exit(EXIT_VIOLATIONS)
         return
-    for path, text in fresh.items():
+    for path, text in prebuilt().items():
         write_atomic(path, text)
         typer.echo(f"wrote {path}")
 
@@ -309,22 +317,33 @@ def rules(
     format: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = TextFormat.text,
 ) -> None:
     """List the rules of the bundled notice, or of the notice in FILE."""
-    from .agencies import registry
-    from .models import RULE_KINDS
+    from .bundled import rule_index
+
+    index = rule_index()  # None without the prebuilt file: the rules' models
+    if index is not None:
+        kinds = index["kinds"]
+    else:
+        from .models import RULE_KINDS as kinds
+    if kind is not None and kind not in kinds:
+        raise typer.BadParameter(f"unknown kind {kind!r}; kinds: {', '.join(kinds)}{_close(kind, kinds)}", param_hint="--kind")
+    if agency is not None:
+        from .agencies import registry
+
+        reg = registry()
+        if agency not in reg:
+            found = reg.resolve(agency)  # any name, abbreviation or alias: "CBIRC", "银保监会"
+            if found is None:
+                known = [*reg.agencies, *reg.parties]
+                raise typer.BadParameter(f"unknown agency {_bounded(repr(agency))}{_close(agency, known)}", param_hint="--agency")
+            agency = found
+    if file is None and index is not None:
+        _bundled_rules(index, clause, kind, agency, format)
+        return
     from .report import mentions, summarise
 
-    if kind is not None and kind not in RULE_KINDS:
-        raise typer.BadParameter(f"unknown kind {kind!r}; kinds: {', '.join(RULE_KINDS)}{_close(kind, RULE_KINDS)}", param_hint="--kind")
-    reg = registry()
-    if agency is not None and agency not in reg:
-        found = reg.resolve(agency)  # any name, abbreviation or alias: "CBIRC", "银保监会"
-        if found is None:
-            known = [*reg.agencies, *reg.parties]
-            raise typer.BadParameter(f"unknown agency {_bounded(repr(agency))}{_close(agency, known)}", param_hint="--agency")
-        agency = found
-    from .bundled import bundled_rules
-
     if file is None:
+        from .bundled import bundled_rules
+
         parsed, selected = None, bundled_rules().rules  # the prebuilt snapshot, no parse
     else:
         from .pipeline import extract
@@ -345,6 +364,33 @@ def rules(
         return
     for rule in selected:
         typer.echo(f"{rule.id:<22} {rule.kind:<16} {summarise(rule)}")
+
+
+def _bundled_rules(index: dict, clause: str | None, kind: str | None, agency: str | None, format: TextFormat) -> None:
+    """``rules`` of the bundled notice, printed from what ``regnotice index`` prebuilt: the
+    rule ``index`` (kinds, clauses, mentions, summaries), the rules' JSON and the clause
+    index. No parse, and no model built (some 60 ms of a cold start)."""
+    from .bundled import bundled_rules_data
+
+    entries = index["rules"]
+    if clause is not None:
+        from .index import find_clause, load_index
+
+        ordinal = find_clause(load_index(), clause)["ordinal"]
+        entries = [e for e in entries if e["clause"] == ordinal]
+    entries = [e for e in entries if (kind is None or e["kind"] == kind) and (agency is None or agency in e["mentions"])]
+    if format is not TextFormat.text:
+        try:
+            data = bundled_rules_data()
+        except FileNotFoundError:  # no snapshot: the live rules
+            from .bundled import bundled_rules
+
+            data = bundled_rules().model_dump(mode="json")
+        by_id = {r["id"]: r for r in data["rules"]}
+        _emit([by_id[e["id"]] for e in entries], format.value)
+        return
+    for e in entries:
+        typer.echo(f"{e['id']:<22} {e['kind']:<16} {e['summary']}")
 
 
 @app.command()
@@ -455,6 +501,7 @@ class RowFormat(str, Enum):
     csv = "csv"
     tsv = "tsv"
     jsonl = "jsonl"
+    parquet = "parquet"
 
 
 @app.command("screen")
@@ -462,9 +509,10 @@ class RowFormat(str, Enum):
 def screen_command(
     text: Annotated[str | None, typer.Argument(help="A name, business scope or ad to screen (or use --input).")] = None,
     input: Annotated[
-        Path | None, typer.Option("--input", "-i", "--file", help="A CSV/TSV (with a header) or JSONL file to screen row by row ('-': standard input).")
+        Path | None,
+        typer.Option("--input", "-i", "--file", help="A CSV/TSV (with a header), JSONL or Parquet file to screen row by row ('-': standard input, not Parquet)."),
     ] = None,
-    column: Annotated[str, typer.Option("--column", "-c", help="The CSV column or JSON key holding the text.")] = "name",
+    column: Annotated[str, typer.Option("--column", "-c", help="The CSV or Parquet column, or the JSON key, holding the text.")] = "name",
     field: Annotated[str, typer.Option("--field", help="What the text is: name, business-scope or ad; decides the rule cited.", callback=_screen_field)] = "name",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file, written whole or not at all (default: standard output).")] = None,
     on_error: Annotated[
@@ -473,12 +521,17 @@ def screen_command(
     delimiter: Annotated[str | None, typer.Option("--delimiter", "-d", help="The CSV delimiter (default: sniffed; tab for .tsv).")] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", "-e", help="The input's encoding (default: UTF-8; a BOM is read).")] = None,
     input_format: Annotated[RowFormat | None, typer.Option("--input-format", help="Format of --input (default: from its suffix).")] = None,
+    quotes: Annotated[bool, typer.Option("--quotes", help="With --input: each hit in full, with its rule's clause, marker and verbatim quote (default: rules by id).")] = False,
     format: Annotated[TextFormat | None, typer.Option("--format", "-f", help="Output format of the hits of TEXT (text, json, yaml); --input writes JSON lines.")] = None,
 ) -> None:
     """Screen names, business scopes or ads for the terms of clause (8). Exit 0: no
     hits; 1: hits found; 2: bad input (rows that could not be read, unless --on-error skip).
 
-    With --input, writes one JSON line per row with hits: {"line", "text", "hits"}.
+    With --input, writes one JSON line per row with hits: {"line", "text", "hits"}
+    ({"row", ...} for Parquet: the 1-based row), each hit naming its rules by id
+    (rule_id, also); --quotes adds each rule's clause, marker and quote. A UTF-8 CSV is
+    read by pyarrow when installed (pip install "regnotice[scale]"), with the careful
+    reader's results; Parquet needs it.
     """
     from .screening import screen, screen_file
 
@@ -486,6 +539,8 @@ def screen_command(
     if (text is None) == (input is None):
         raise typer.BadParameter("give either TEXT or --input, not both" if input else "give TEXT or --input", param_hint="TEXT")
     if input is None:
+        if quotes:
+            raise typer.BadParameter("--quotes is for --input; the hits of TEXT are always in full", param_hint="--quotes")
         hits = screen(text, field)
         fmt = format or TextFormat.text
         if fmt is TextFormat.text:
@@ -498,6 +553,10 @@ def screen_command(
         raise typer.Exit(EXIT_VIOLATIONS if hits else EXIT_OK)
     if format not in (None, TextFormat.text):
         raise typer.BadParameter("--input writes JSON lines; --format is for the hits of TEXT", param_hint="--format")
+    if _own_process() and _may_read_with_pyarrow(input, input_format):
+        from ._screen.arrow import import_lean
+
+        import_lean()
     result = screen_file(
         input,
         out,
@@ -507,6 +566,7 @@ def screen_command(
         fmt=input_format.value if input_format else None,
         delimiter=delimiter,
         encoding=encoding,
+        quotes=quotes,
         report=lambda message: typer.echo(_bounded(message), err=True),
     )
     where = f"; wrote {out}" if out is not None and str(out) != "-" else ""
@@ -514,6 +574,34 @@ def screen_command(
     if result.failed:
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_VIOLATIONS if result.flagged else EXIT_OK)
+
+
+def _may_read_with_pyarrow(path: Path, fmt: RowFormat | None) -> bool:
+    """Whether ``screen_file`` may read ``path`` with pyarrow: a CSV, TSV or Parquet file
+    (not standard input), unless ``REGNOTICE_BATCH_READER=careful``."""
+    import os
+
+    from .screening import READER_VARIABLE
+
+    suffix = path.suffix.lower()
+    if str(path) == "-":
+        return False
+    if fmt is RowFormat.parquet or fmt is None and suffix in (".parquet", ".pq"):
+        return True
+    if (os.environ.get(READER_VARIABLE) or "auto") != "auto":
+        return False
+    return fmt in (RowFormat.csv, RowFormat.tsv) if fmt is not None else suffix in (".csv", ".tsv")
+
+
+def _own_process() -> bool:
+    """Whether this process is the ``regnotice`` command itself (the console script or
+    ``python -m regnotice``), not a program that runs the app (tests, an application),
+    which may want pyarrow as it imports it."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is not None and spec.name == "regnotice.__main__":
+        return True
+    return Path(getattr(main, "__file__", None) or "").name in ("regnotice", "regnotice.exe")
 
 
 def _dumps(data, fmt: str) -> str:
@@ -553,9 +641,13 @@ def check_command(
     if rules is not None:
         checker = checker_of(rules)
     else:
-        from .bundled import bundled_rules
+        from .bundled import bundled_rules, bundled_rules_json
 
-        checker = checker_of(bundled_rules())
+        try:
+            dumped = bundled_rules_json()  # the snapshot: hashed as it is, the rules are not dumped again
+        except FileNotFoundError:
+            dumped = None  # no snapshot: bundled_rules() extracts them now
+        checker = checker_of(bundled_rules(), dumped)
     if text is not None:
         from .describing import describe
 
@@ -653,11 +745,114 @@ def _read_text(path: Path) -> str:
     return read_text(path)
 
 
+def _diff_schema(value: bool) -> None:
+    if value:
+        from .diffing import dump_schema
+
+        typer.echo(dump_schema(), nl=False)
+        raise typer.Exit(EXIT_OK)
+
+
+@app.command("diff")
+@_handled
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="The old side: a rule file (YAML) or a notice (text or saved HTML page); '-': standard input.")],
+    new: Annotated[Path, typer.Argument(help="The new side, the same.")],
+    format: Annotated[TextFormat, typer.Option("--format", "-f", help="text: the differences for people; json, yaml: the whole diff (its schema: regnotice diff --schema).")] = TextFormat.text,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file, written whole or not at all (default: standard output).")] = None,
+    cosmetic: Annotated[bool, typer.Option("--cosmetic", help="text: also list the cosmetic differences (renumbering, rewrapping, punctuation).")] = False,
+    schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of --format json and exit.", callback=_diff_schema, is_eager=True)] = False,
+) -> None:
+    """Compare two notices or rule files rule by rule: rules matched by content (kind,
+    parties, actions, objects, words), then added, removed and changed, field by field,
+    with a redline of each changed sentence. Exit 0: no substantive difference
+    (renumbering, rewrapping and punctuation are cosmetic); 1: differences found; 2: bad
+    input; 3: output failure."""
+    from .diffing import diff, render_text
+
+    if str(old) == "-" and str(new) == "-":
+        raise typer.BadParameter("only one side can be standard input", param_hint="NEW")
+    result = diff(old, new)
+    for side in (result.old, result.new):
+        _problems([f"warning: {w}" for w in side.warnings])
+    if format is TextFormat.text:
+        body = render_text(result, cosmetic=cosmetic)
+    else:
+        body = _dumps(result.model_dump(mode="json"), format.value)
+    _write_out(out, body)
+    raise typer.Exit(EXIT_VIOLATIONS if result.summary.substantive else EXIT_OK)
+
+
+@app.command("akn")
+@_handled
+def akn_command(
+    file: Annotated[Path | None, typer.Argument(help="A notice (text or saved HTML page; '-': standard input); the bundled notice if omitted.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="The XML file, written whole or not at all (default: standard output).")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="The notice's date (YYYY-MM-DD) where its text states none; default: its signature's, else 1 January of its number's year.")] = None,
+) -> None:
+    """Export a notice as Akoma Ntoso 3.0 XML: FRBR work, expression and manifestation,
+    preface, preamble, one paragraph per item, and the rules' spans as inline term,
+    organization and ref marks. Needs the akn extra: pip install "regnotice\\[akn]". What
+    was written, and the rule spans not marked, are summed up on standard error."""
+    import datetime
+
+    from .akn import to_akn
+
+    try:
+        when = None if date is None else datetime.date.fromisoformat(date)
+    except ValueError:
+        raise typer.BadParameter(f"{_bounded(repr(date))} is not a date such as 2026-02-06", param_hint="--date") from None
+    rules = None
+    if file is None:
+        from .bundled import bundled_rules
+
+        rules = bundled_rules()  # the prebuilt rules of the bundled notice: no extraction
+    export = to_akn(_notice(file), rules, date=when)
+    _write_out(out, export.xml)
+    typer.echo(export.summary(), err=True)
+
+
+@app.command("html")
+@_handled
+def html_command(
+    file: Annotated[Path | None, typer.Argument(help="A notice (text or saved HTML page; '-': standard input); the bundled notice if omitted.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder DIR/index.html is written to, whole or not at all (default: standard output).")] = None,
+) -> None:
+    """Write the annotated HTML view of a notice: one self-contained page (no script, no
+    external URL) with every rule's sentence and parts marked from their spans, a legend,
+    the agency x clause matrix and the coverage. Needs the html extra: pip install
+    "regnotice\\[html]". What was marked is summed up on standard error."""
+    from .html import page, save
+
+    view = page(_notice(file))
+    if out is None or str(out) == "-":
+        _write_out(None, view.html)
+        typer.echo(view.summary(), err=True)
+    else:
+        typer.echo(f"wrote {save(view, out)}: {view.summary()}", err=True)
+
+
+@app.command("serve")
+@_handled
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", help="The port to listen on.", min=0, max=65535)] = 8000,
+    rules: Annotated[Path | None, typer.Option("--rules", "-r", help="A rule file (YAML) to serve (default: the bundled rules).")] = None,
+    max_body: Annotated[int, typer.Option("--max-body", help="The request body cap, in bytes (413 over it).", min=1)] = 1 << 20,  # server.DEFAULT_MAX_BODY
+) -> None:
+    """Serve the HTTP API (FastAPI on uvicorn) until interrupted: clauses, rules, check,
+    screen and vocab under /v1, the OpenAPI document at /openapi.json. Needs the web
+    extra: pip install "regnotice\\[web]"."""
+    from .server import serve
+
+    serve(host, port, rules=rules, max_body=max_body)
+
+
 def main() -> None:
     """The console script: the app, with a closed pipe ending quietly (exit 0) and no
     traceback reaching the user, whatever happens."""
     try:
-        app(prog_name="regnotice")
+        _app_for(sys.argv[1:])(prog_name="regnotice")
     except SystemExit:
         _flush_or_quiet()
         raise
@@ -666,6 +861,23 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
         print(f"error: internal error: {type(exc).__name__}: {_bounded(str(exc))} (please report it)", file=sys.stderr)
         sys.exit(EXIT_OUTPUT)
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app with only the verb ``args`` start with, when they start with one; else the
+    whole app (no arguments, an option first, help, an unknown verb). Typer turns every
+    registered command into a click command at each start, reading each one's
+    annotations: some 10 ms for all the verbs, where a run uses one. The verb parses,
+    helps and fails as in the whole app: the group's options and callback are the same."""
+    if not args or args[0].startswith("-"):
+        return app
+    for info in app.registered_commands:
+        if (info.name or typer.main.get_command_name(info.callback.__name__)) == args[0]:
+            one = typer.Typer(**_APP_SETTINGS)
+            one.registered_callback = app.registered_callback
+            one.registered_commands = [info]
+            return one
+    return app
 
 
 def _flush_or_quiet() -> None:

@@ -378,7 +378,7 @@ def test_an_item_number_past_the_markers_range_is_an_anomaly_not_a_silent_merge(
 
 
 _WORDS = ["parse", "rules", "coverage", "check", "screen", "validate", "clause", "clauses", "search", "agency", "agencies", "vocab", "schema",
-          "-", "-f", "json", "yaml", "text", "--kind", "prohibition", "--agency", "CBIRC", "-i", "--field", "ad", "9", "IX", "(", "\x00", "é", "--help"]
+          "diff", "akn", "html", "--terms", "--quotes", "-", "-f", "json", "yaml", "text", "--kind", "prohibition", "--agency", "CBIRC", "-i", "--field", "ad", "9", "IX", "(", "\x00", "é", "--help"]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

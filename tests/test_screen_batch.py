@@ -102,21 +102,34 @@ def test_file_end_to_end(tmp_path, name, content, code, flagged):
     for row in rows:
         for hit in row["hits"]:
             assert row["text"][hit["start"] : hit["end"]] == hit["text"]
-            assert (hit["clause"], hit["marker"], hit["rule_id"]) == (8, "(8)", "yinfa-2026-42/8/1")
+            assert (hit["rule_id"], hit["also"]) == ("yinfa-2026-42/8/1", [])
+            assert "quote" not in hit and "clause" not in hit  # the rule by id, no quote per row
     assert f"{len(flagged)} with hits" in result.stderr
     assert leftovers(out.parent) == []
 
 
-def test_output_format(tmp_path):
+@pytest.mark.parametrize("name", ["a.csv", "a.jsonl"])
+def test_output_format(tmp_path, name):
     out = tmp_path / "r.jsonl"
-    run("--file", str(write(tmp_path / "a.csv", "name\nRWA Stablecoin\n")), "--out", str(out), "--field", "ad")
+    content = "name\nRWA Stablecoin\n" if name.endswith(".csv") else '{"name": "RWA Stablecoin"}\n'
+    path = write(tmp_path / name, content)
+    run("--file", str(path), "--out", str(out), "--field", "ad")
     (row,) = records(out)
     assert list(row) == ["line", "text", "hits"]
     assert [h["term"] for h in row["hits"]] == ["RWA", "stablecoin"]
-    hit = row["hits"][0]
+    hit = row["hits"][0]  # compact: the rules by id
+    assert hit == {"term": "RWA", "text": "RWA", "start": 0, "end": 3, "rule_id": "yinfa-2026-42/7/1", "also": ["yinfa-2026-42/8/2"]}
+    run("--file", str(path), "--out", str(out), "--field", "ad", "--quotes")
+    (row,) = records(out)
+    hit = row["hits"][0]  # --quotes: in full, as Hit.to_dict()
     assert list(hit) == ["term", "text", "start", "end", "clause", "marker", "rule_id", "quote", "also"]
     assert (hit["clause"], hit["marker"]) == (7, "(7)")
     assert [a["marker"] for a in hit["also"]] == ["(8)"]
+    assert hit["quote"].startswith("Internet enterprises") or len(hit["quote"]) > 40
+
+
+def test_quotes_is_for_input():
+    assert run("RWA", "--quotes").exit_code == 2
 
 
 def test_other_column_and_stdout(tmp_path):

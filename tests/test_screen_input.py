@@ -267,19 +267,31 @@ def test_standard_input(tmp_path, monkeypatch):
     assert result.failed and messages[0].startswith("<stdin>:2: missing column")
 
 
-def test_streaming_in_constant_memory(tmp_path):
-    path = tmp_path / "big.csv"
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write("id,name\n")
-        fh.writelines(f'{i},"Company {i} Trading Ltd"\n' for i in range(100_000))
-    tracemalloc.start()
-    try:
-        result = screen_file(path, tmp_path / "out.jsonl", progress=False)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert result.rows == 100_000
-    assert peak < 1_000_000, peak  # the file is 3 MB
+@pytest.mark.parametrize("reader", ["careful", "auto"])
+def test_streaming_in_constant_memory(tmp_path, reader):
+    from regnotice._screen.arrow import BLOCK_BYTES
+    from regnotice.screening import AHEAD
+
+    peaks = []
+    for rows in (100_000, 300_000):
+        path = tmp_path / "big.csv"
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write("id,name\n")
+            fh.writelines(f'{i},"Company {i} Trading Ltd"\n' for i in range(rows))
+        screen_file(path, tmp_path / "warm.jsonl", progress=False, reader=reader)  # the screener built, its patterns compiled
+        tracemalloc.start()
+        try:
+            result = screen_file(path, tmp_path / "out.jsonl", progress=False, reader=reader)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert result.rows == rows
+        assert result.reader == ("careful" if reader == "careful" else "arrow")
+        peaks.append(peak)
+    # the files are 3 and 9 MB; pyarrow reads through a ring of AHEAD + 1 buffers of 1.25 blocks
+    limit = 1_000_000 if reader == "careful" else (AHEAD + 1) * 1.25 * BLOCK_BYTES + 1_000_000
+    assert max(peaks) < limit, peaks
+    assert peaks[1] < 1.1 * peaks[0] + 100_000, peaks  # flat
 
 
 # --- the API raises RegnoticeError only ------------------------------------------------
@@ -306,7 +318,9 @@ BAD_CALLS = [
     (lambda: screen_file(NAMES, None, on_error=["skip"]), InputError, ["on_error"]),
     (lambda: screen_file(NAMES, None, field="scope"), InputError, ["unknown field 'scope'"]),
     (lambda: screen_file(NAMES, None, column=3), InputError, ["column must be a str"]),
-    (lambda: screen_file(NAMES, None, fmt="xml"), InputError, ["csv, tsv or jsonl, not 'xml'"]),
+    (lambda: screen_file(NAMES, None, fmt="xml"), InputError, ["csv, tsv, jsonl or parquet, not 'xml'"]),
+    (lambda: screen_file(NAMES, None, reader="fast"), InputError, ["reader must be 'auto' or 'careful', not 'fast'"]),
+    (lambda: screen_file(NAMES, None, screener="RWA"), InputError, ["screener must be a regnotice Screener, not str"]),
     (lambda: screen_file(NAMES, None, delimiter=""), InputError, ["one character"]),
     (lambda: screen_file(NAMES, None, delimiter=";;"), InputError, ["one character"]),
     (lambda: screen_file(NAMES, None, delimiter='"'), InputError, ["other than a quote"]),
