@@ -523,6 +523,10 @@ def screen_command(
     input_format: Annotated[RowFormat | None, typer.Option("--input-format", help="Format of --input (default: from its suffix).")] = None,
     quotes: Annotated[bool, typer.Option("--quotes", help="With --input: each hit in full, with its rule's clause, marker and verbatim quote (default: rules by id).")] = False,
     format: Annotated[TextFormat | None, typer.Option("--format", "-f", help="Output format of the hits of TEXT (text, json, yaml); --input writes JSON lines.")] = None,
+    terms: Annotated[
+        Path | None, typer.Option("--terms", help="Your own term list (YAML, CSV or TSV: term, and optional id, category, note, spellings), screened with the notice's terms.")
+    ] = None,
+    notice: Annotated[bool, typer.Option("--notice/--no-notice", help="With --terms: also screen for the notice's terms (default) or only for the list's.")] = True,
 ) -> None:
     """Screen names, business scopes or ads for the terms of clause (8). Exit 0: no
     hits; 1: hits found; 2: bad input (rows that could not be read, unless --on-error skip).
@@ -533,18 +537,23 @@ def screen_command(
     read by pyarrow when installed (pip install "regnotice[scale]"), with the careful
     reader's results; Parquet needs it.
     """
-    from .screening import screen, screen_file
+    from .screening import list_screener, screen, screen_file
 
     field = field.replace("-", "_")  # the library's spelling
     if (text is None) == (input is None):
         raise typer.BadParameter("give either TEXT or --input, not both" if input else "give TEXT or --input", param_hint="TEXT")
+    if not notice and terms is None:
+        raise typer.BadParameter("--no-notice needs --terms FILE: there would be no terms to screen for", param_hint="--no-notice")
+    own = list_screener(terms, field, notice=notice) if terms is not None else None
     if input is None:
         if quotes:
             raise typer.BadParameter("--quotes is for --input; the hits of TEXT are always in full", param_hint="--quotes")
-        hits = screen(text, field)
+        hits = own.screen(text) if own is not None else screen(text, field)
         fmt = format or TextFormat.text
         if fmt is TextFormat.text:
-            body = "".join(f"{h.start:>5}-{h.end:<5} {h.text!r:<32} term {h.term!r:<34} {h.marker:<5} {h.rule_id}\n" for h in hits)
+            body = "".join(
+                f"{h.start:>5}-{h.end:<5} {h.text!r:<32} term {h.term!r:<34} {h.marker or '':<5} {h.rule_id or _list_entry(h)}\n" for h in hits
+            )
         else:
             body = _dumps({"text": text, "field": field, "hits": [h.to_dict() for h in hits]}, fmt.value)
         _write_out(out, body)
@@ -567,6 +576,7 @@ def screen_command(
         delimiter=delimiter,
         encoding=encoding,
         quotes=quotes,
+        screener=own,
         report=lambda message: typer.echo(_bounded(message), err=True),
     )
     where = f"; wrote {out}" if out is not None and str(out) != "-" else ""
@@ -574,6 +584,11 @@ def screen_command(
     if result.failed:
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_VIOLATIONS if result.flagged else EXIT_OK)
+
+
+def _list_entry(hit) -> str:
+    """Where a hit on a user's list term comes from: ``list:id`` (or the list alone)."""
+    return f"{hit.source}:{hit.term_id}" if hit.term_id else str(hit.source)
 
 
 def _may_read_with_pyarrow(path: Path, fmt: RowFormat | None) -> bool:

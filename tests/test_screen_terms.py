@@ -219,3 +219,36 @@ def test_any_list_text_reads_or_is_a_rule_file_error(lines):
             s = Screener.from_entries(entries, "wl")
             for e in entries:
                 assert s.screen(e.term), e.term  # every term is a hit on its own text
+
+
+# ---------------------------------------------------------------------------- the CLI
+
+from typer.testing import CliRunner  # noqa: E402
+
+from regnotice.cli import app  # noqa: E402
+
+LIST = "terms:\n  - {term: moon token, id: WL-1, category: token}\n  - luna coin\n"
+
+
+@pytest.mark.parametrize(
+    "args, code, words",
+    [
+        (["screen", "Moon-Tokens and Stablecoin Ltd", "--terms", "{list}"], 1, ["WL-1", "yinfa-2026-42/8/1"]),
+        (["screen", "Moon-Tokens and Stablecoin Ltd", "--terms", "{list}", "--no-notice", "-f", "json"], 1, ['"term_id": "WL-1"']),
+        (["screen", "Stablecoin Ltd", "--terms", "{list}", "--no-notice"], 0, []),
+        (["screen", "-i", "{csv}", "--terms", "{list}"], 1, ['"line": 2', '"line": 4', "2 with hits"]),
+        (["screen", "x", "--no-notice"], 2, ["--no-notice needs --terms"]),
+        (["screen", "x", "--terms", "{bad}"], 2, ["bad.yaml:1:3", "unknown key 'x'"]),
+        (["screen", "x", "--terms", "{missing}"], 2, ["no such file"]),
+    ],
+)
+def test_the_cli_screens_a_users_list(tmp_path, args, code, words):
+    (tmp_path / "wl.yaml").write_text(LIST, encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("- {term: a, x: 1}\n", encoding="utf-8")
+    (tmp_path / "n.csv").write_text("name\nLuna Coins Ltd\nPlain Co\nRWA Ltd\n", encoding="utf-8")
+    paths = {"list": tmp_path / "wl.yaml", "bad": tmp_path / "bad.yaml", "csv": tmp_path / "n.csv", "missing": tmp_path / "none.yaml"}
+    result = CliRunner().invoke(app, [a.format(**paths) for a in args])
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in result.output
