@@ -33,13 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_f9843fba284d51a1.txt"
 
 
-def timed(fn, runs: int) -> list[float]:
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_extract import timed  # noqa: E402  (ms of each of n calls, collector on)
 
 
 def line(label: str, ms: list[float]) -> None:
